@@ -1,0 +1,85 @@
+"""Organisations, users and their memberships (who works where, in which role)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A party to agreements: a partner organisation, a ministry or a network partner."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("Partnerorganisation")
+        MINISTRY = "ministry", _("Ministerium")
+        NETWORK = "network", _("Netzwerkpartner")
+
+    class Sector(models.TextChoices):
+        CIVIL_SOCIETY = "civil_society", _("Zivilgesellschaft")
+        PUBLIC_ADMINISTRATION = "public_administration", _("Öffentliche Verwaltung")
+        COUNSELLING = "counselling", _("Beratung")
+        EDUCATION = "education", _("Bildung")
+        COMPANY = "company", _("Unternehmen")
+        OTHER = "other", _("Sonstiges")
+
+    name = models.CharField(_("Name"), max_length=300, unique=True)
+    short_name = models.CharField(_("Kurzname"), max_length=80, blank=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    sector = models.CharField(
+        _("Sektor"), max_length=30, choices=Sector.choices, default=Sector.OTHER
+    )
+    aliases = models.JSONField(
+        _("Andere Schreibweisen"),
+        default=list,
+        blank=True,
+        help_text=_("Namen, unter denen die Organisation in Vereinbarungstexten auch vorkommt."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person with an account; what they may do follows from their memberships."""
+
+    class Meta:
+        verbose_name = _("Benutzer*in")
+        verbose_name_plural = _("Benutzer*innen")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    class Role(models.TextChoices):
+        FACHKRAFT = "fachkraft", _("Fachkraft")
+        KOORDINATION = "koordination", _("Koordination")
+        MINISTERIUM = "ministerium", _("Ministerium")
+        ADMIN = "admin", _("Administration")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

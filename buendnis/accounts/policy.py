@@ -1,0 +1,133 @@
+"""The one permission policy: may this user do this action on this object?
+
+Pages, the API and commands ask only here. Every view is wrapped in ``@requires(action)``,
+which records the action on the view so a test can prove that no URL lacks a rule.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from buendnis.accounts.models import Membership, User
+
+Role = Membership.Role
+AnyUser = User | AnonymousUser
+
+
+class Action(StrEnum):
+    """Everything a user can be allowed to do."""
+
+    PUBLIC = "public"
+    DASHBOARD_VIEW = "dashboard.view"
+    AGREEMENT_LIST = "agreement.list"
+    AGREEMENT_VIEW = "agreement.view"
+    PROCEDURE_VIEW = "procedure.view"
+    PROCEDURE_APPROVE = "procedure.approve"
+
+
+def is_admin(user: AnyUser) -> bool:
+    """Installation admins: superusers and holders of the admin role."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _roles(user).get(Role.ADMIN, set()) != set()
+
+
+def _roles(user: User) -> dict[str, set[int]]:
+    """Map each role the user holds to the ids of its organisations (cached per user)."""
+    cached = getattr(user, "_buendnis_roles", None)
+    if cached is None:
+        cached = {}
+        for organisation_id, role in user.memberships.values_list("organisation_id", "role"):
+            cached.setdefault(role, set()).add(organisation_id)
+        user._buendnis_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def organisation_ids(user: AnyUser, *roles: str) -> set[int]:
+    """Ids of the organisations where the user holds any of the roles (all roles if none)."""
+    if not user.is_authenticated:
+        return set()
+    held = _roles(user)
+    wanted = roles or tuple(held)
+    return set().union(*(held.get(role, set()) for role in wanted))
+
+
+def _agreement_ids_of(user: User) -> QuerySet:
+    from buendnis.agreements.models import AgreementPartner
+
+    return AgreementPartner.objects.filter(organisation_id__in=organisation_ids(user)).values(
+        "agreement_id"
+    )
+
+
+def visible_agreements(user: AnyUser) -> QuerySet:
+    """The agreements the user may see: those their organisations are party to."""
+    from buendnis.agreements.models import Agreement
+
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    if is_admin(user):
+        return Agreement.objects.all()
+    return Agreement.objects.filter(id__in=_agreement_ids_of(user))
+
+
+def _is_party(user: AnyUser, agreement: Model | None) -> bool:
+    if agreement is None or not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    return agreement.partners.filter(organisation_id__in=organisation_ids(user)).exists()
+
+
+def _may_approve_procedure(user: AnyUser, procedure: Any) -> bool:
+    """A coordinator or ministry officer of a partner organisation may approve for it."""
+    if procedure is None or not user.is_authenticated:
+        return False
+    own = organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM)
+    return procedure.agreement.partners.filter(organisation_id__in=own).exists()
+
+
+RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
+    Action.PUBLIC: lambda user, obj: True,
+    Action.DASHBOARD_VIEW: lambda user, obj: user.is_authenticated,
+    Action.AGREEMENT_LIST: lambda user, obj: user.is_authenticated,
+    Action.AGREEMENT_VIEW: _is_party,
+    Action.PROCEDURE_VIEW: lambda user, procedure: _is_party(
+        user, procedure.agreement if procedure else None
+    ),
+    Action.PROCEDURE_APPROVE: _may_approve_procedure,
+}
+
+# Actions that need an object: the decorator only checks that the user is logged in, the
+# view then loads the object and asks ``can`` (or ``get_object_or_404`` via a helper).
+OBJECT_ACTIONS = {Action.AGREEMENT_VIEW, Action.PROCEDURE_VIEW, Action.PROCEDURE_APPROVE}
+
+
+def can(user: AnyUser, action: Action, obj: Any = None) -> bool:
+    """Answer whether the user may do the action (on the object, where it needs one)."""
+    return RULES[action](user, obj)
+
+
+def requires(action: Action) -> Callable:
+    """Guard a view with a policy action and record the action for the URL audit test."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if action is not Action.PUBLIC and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if action not in OBJECT_ACTIONS and not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.policy_action = action  # type: ignore[attr-defined]
+        return guarded
+
+    return decorator

@@ -1,0 +1,96 @@
+"""Reads for agreements: lists, the agreement page and its status line."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.agreements.models import (
+    Agreement,
+    AgreementPartner,
+    Commitment,
+    DocumentationProcedure,
+    Goal,
+    Indicator,
+)
+
+
+def agreement_list(*, user: AnyUser) -> QuerySet[Agreement]:
+    """The agreements the user may see, with their partners."""
+    return visible_agreements(user).prefetch_related(
+        Prefetch("partners", AgreementPartner.objects.select_related("organisation"))
+    )
+
+
+def agreement_detail(*, agreement: Agreement) -> Agreement:
+    """Load everything the agreement page shows in a fixed number of queries."""
+    return (
+        Agreement.objects.filter(pk=agreement.pk)
+        .prefetch_related(
+            Prefetch("partners", AgreementPartner.objects.select_related("organisation")),
+            Prefetch("signatories"),
+            Prefetch("paragraphs"),
+            Prefetch(
+                "goals",
+                Goal.objects.prefetch_related(
+                    "paragraphs",
+                    Prefetch("indicators", Indicator.objects.order_by("code")),
+                ),
+            ),
+            Prefetch(
+                "indicators",
+                Indicator.objects.filter(goal__isnull=True),
+                to_attr="duty_indicators",
+            ),
+            Prefetch(
+                "commitments",
+                Commitment.objects.select_related("organisation", "paragraph"),
+            ),
+            Prefetch(
+                "procedures",
+                DocumentationProcedure.objects.prefetch_related("approvals__organisation"),
+            ),
+        )
+        .get()
+    )
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """Add whole years, moving 29 February to 28 February where needed."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class ProcedureState:
+    """The current § 7 procedure and when all partners had agreed to it."""
+
+    procedure: DocumentationProcedure | None
+    agreed_on: datetime.date | None
+    pending: list[str]
+
+
+def procedure_state(*, agreement: Agreement) -> ProcedureState:
+    """Return the newest procedure version and whether every partner agreed to it."""
+    procedures = sorted(agreement.procedures.all(), key=lambda p: p.version, reverse=True)
+    if not procedures:
+        return ProcedureState(None, None, [])
+    current = procedures[0]
+    approvals = {a.organisation_id: a for a in current.approvals.all()}
+    pending = [
+        p.organisation.display_name
+        for p in agreement.partners.all()
+        if p.organisation_id not in approvals
+    ]
+    agreed_on = None if pending or not approvals else max(a.agreed_on for a in approvals.values())
+    return ProcedureState(current, agreed_on, pending)
+
+
+def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
+    """§ 8: the first evaluation is due 12 months after the agreement came into force."""
+    if agreement.in_force_on is None:
+        return None
+    return add_years(agreement.in_force_on, 1)

@@ -1,0 +1,132 @@
+"""The agreement list and agreement page."""
+
+import datetime
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from buendnis.accounts.models import User
+from buendnis.agreements.models import Agreement, Goal, Indicator, Paragraph
+from buendnis.agreements.services import procedure_approve, procedure_create_version
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_sends_anonymous_users_to_login(agreement: Agreement) -> None:
+    for url in (reverse("agreements:list"), reverse("agreements:detail", args=[agreement.slug])):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_it_lists_only_the_users_agreements(
+    agreement: Agreement, other_agreement: Agreement, fachkraft: User
+) -> None:
+    response = _client(fachkraft).get(reverse("agreements:list"))
+    assert response.status_code == 200
+    assert "Integration braucht Partner" in response.text
+    assert "Identität und Zugehörigkeit" not in response.text
+
+
+def test_it_denies_other_organisation(agreement: Agreement, outsider: User) -> None:
+    response = _client(outsider).get(reverse("agreements:detail", args=[agreement.slug]))
+    assert response.status_code == 404
+
+
+def test_it_shows_paragraphs_goals_and_status(agreement: Agreement, fachkraft: User) -> None:
+    agreement.signed_on = datetime.date(2019, 6, 3)
+    agreement.save()
+    seven = Paragraph.objects.create(
+        agreement=agreement,
+        number=7,
+        heading="Dokumentation der Aktivitäten",
+        body="Es wird ein Verfahren vereinbart, mit dem die Aktivitäten zeitnah "
+        "dokumentiert werden.",
+    )
+    goal = Goal.objects.create(agreement=agreement, code="Z1", title="Väter reflektieren")
+    goal.paragraphs.add(seven)
+    Indicator.objects.create(
+        agreement=agreement,
+        goal=goal,
+        code="Z1.1",
+        name="Gruppentreffen",
+        unit="Treffen",
+        level=1,
+        yearly_target=40,
+        source="activities",
+        filter={"metric": "count"},
+    )
+    procedure = procedure_create_version(
+        agreement=agreement, deadline_days=14, required_fields=["title"]
+    )
+    for partner in agreement.partners.all():
+        procedure_approve(
+            procedure=procedure,
+            organisation=partner.organisation,
+            agreed_on=datetime.date(2019, 6, 4),
+        )
+
+    page = _client(fachkraft).get(reverse("agreements:detail", args=[agreement.slug])).text
+
+    assert "In Kraft seit 4. Juni 2019" in page
+    assert "Dokumentationsverfahren (§ 7) vereinbart am 4. Juni 2019" in page
+    assert "fällig seit 4. Juni 2020" in page
+    assert "§ 7 Dokumentation der Aktivitäten" in page
+    assert "zeitnah dokumentiert" in page
+    assert "Z1.1 Gruppentreffen" in page
+    assert "40 Treffen" in page
+
+
+def test_it_shows_when_a_partner_has_not_agreed_yet(
+    agreement: Agreement, fachkraft: User, partner_org: object
+) -> None:
+    procedure = procedure_create_version(agreement=agreement, deadline_days=14, required_fields=[])
+    procedure_approve(
+        procedure=procedure, organisation=partner_org, agreed_on=datetime.date.today()
+    )
+    page = _client(fachkraft).get(reverse("agreements:detail", args=[agreement.slug])).text
+    assert "Zustimmung steht noch aus von HMSI" in page
+
+
+def test_it_speaks_english_when_asked(agreement: Agreement, fachkraft: User) -> None:
+    client = _client(fachkraft)
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("agreements:detail", args=[agreement.slug])).text
+    assert 'lang="en"' in page
+    assert "Text of the agreement" in page
+    assert "Text der Vereinbarung" not in page
+
+
+def _add_goals(agreement: Agreement, codes: range) -> None:
+    for n in codes:
+        goal = Goal.objects.create(agreement=agreement, code=f"Z{n}", title=f"Ziel {n}")
+        for m in range(3):
+            Indicator.objects.create(
+                agreement=agreement,
+                goal=goal,
+                code=f"Z{n}.{m}",
+                name="x",
+                unit="x",
+                level=2,
+                source="manual",
+            )
+
+
+def test_it_needs_the_same_queries_however_many_goals(
+    agreement: Agreement, fachkraft: User
+) -> None:
+    client = _client(fachkraft)
+    url = reverse("agreements:detail", args=[agreement.slug])
+    counts = []
+    for codes in (range(1), range(1, 9)):
+        _add_goals(agreement, codes)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

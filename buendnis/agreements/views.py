@@ -1,0 +1,69 @@
+"""Pages for agreements: the list, the agreement itself, and its § 7 procedure."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buendnis.accounts.models import Membership
+from buendnis.accounts.policy import Action, can, organisation_ids, requires
+from buendnis.agreements import selectors, services
+from buendnis.agreements.models import Agreement, DocumentationProcedure
+
+
+def _get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
+    """Return the agreement if the user may see it; 404 otherwise (existence stays hidden)."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    if not can(request.user, Action.AGREEMENT_VIEW, agreement):
+        raise Http404
+    return agreement
+
+
+@requires(Action.AGREEMENT_LIST)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    agreements = selectors.agreement_list(user=request.user)
+    return render(request, "agreements/agreement_list.html", {"agreements": agreements})
+
+
+@requires(Action.AGREEMENT_VIEW)
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
+    context = {
+        "agreement": agreement,
+        "procedure": selectors.procedure_state(agreement=agreement),
+        "evaluation_due": selectors.next_evaluation_due(agreement=agreement),
+        "today": timezone.localdate(),
+    }
+    return render(request, "agreements/agreement_detail.html", context)
+
+
+@requires(Action.PROCEDURE_VIEW)
+def procedure_history(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
+    state = selectors.procedure_state(agreement=agreement)
+    may_approve = state.procedure is not None and can(
+        request.user, Action.PROCEDURE_APPROVE, state.procedure
+    )
+    context = {"agreement": agreement, "procedure": state, "may_approve": may_approve}
+    return render(request, "agreements/procedure_history.html", context)
+
+
+@require_POST
+@requires(Action.PROCEDURE_APPROVE)
+def procedure_approve_view(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    agreement = _get_agreement_for_user(request, slug)
+    procedure = get_object_or_404(DocumentationProcedure, agreement=agreement, version=version)
+    if not can(request.user, Action.PROCEDURE_APPROVE, procedure):
+        raise Http404
+    own = organisation_ids(request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM)
+    for partner in agreement.partners.filter(organisation_id__in=own):
+        services.procedure_approve(
+            procedure=procedure,
+            organisation=partner.organisation,
+            agreed_on=timezone.localdate(),
+            agreed_by=request.user,
+        )
+    messages.success(request, _("Ihre Zustimmung zum Verfahren ist gespeichert."))
+    return redirect("agreements:procedure_history", slug=agreement.slug)

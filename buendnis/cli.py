@@ -1,0 +1,44 @@
+"""The ``buendnis`` command: Django's management commands with Bündnis' own listed first."""
+
+import os
+import sys
+
+# Bündnis' own commands, shown by ``buendnis --help``; every Django command works too.
+COMMANDS = {
+    "demo": "Demo-Datenbank anlegen und starten / create the demo database and serve it",
+    "serve": "Web-Anwendung starten / serve the web application",
+    "migrate": "Datenbank auf den neuesten Stand bringen / apply database migrations",
+    "import-agreement": "Vereinbarung aus .txt oder .pdf einlesen / import an agreement",
+    "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
+    "check": "Konfiguration prüfen / check the configuration",
+}
+
+USAGE = """Bündnis – Integrationsvereinbarungen in der Praxis
+
+Aufruf / usage: buendnis COMMAND [OPTIONS]   (buendnis COMMAND --help für Details)
+
+Befehle / commands:
+{commands}
+
+Alle Django-Befehle stehen ebenfalls zur Verfügung / all Django management commands
+work as well: buendnis help --commands
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command; hyphens in command names stand for underscores."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buendnis.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) < 2 or args[1] in {"-h", "--help"}:
+        width = max(len(name) for name in COMMANDS)
+        listing = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
+        sys.stdout.write(USAGE.format(commands=listing))
+        return
+    args[1] = args[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["buendnis", *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

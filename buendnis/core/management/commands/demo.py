@@ -1,0 +1,68 @@
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from buendnis.accounts.models import Membership, Organisation, User
+from buendnis.accounts.services import user_create
+from buendnis.agreements.services import portfolio_load
+
+PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
+DEMO_PASSWORD = "buendnis-demo"  # noqa: S105 - printed for the demo on purpose
+# (username, role, organisation name or None for the installation admin)
+DEMO_USERS = [
+    (
+        "fachkraft",
+        Membership.Role.FACHKRAFT,
+        "Verband binationaler Familien und Partnerschaften, iaf e.V.",
+    ),
+    (
+        "koordination",
+        Membership.Role.KOORDINATION,
+        "Verband binationaler Familien und Partnerschaften, iaf e.V.",
+    ),
+    (
+        "ministerium",
+        Membership.Role.MINISTERIUM,
+        "Hessisches Ministerium für Soziales und Integration",
+    ),
+    ("admin", Membership.Role.ADMIN, None),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo database (the ministry's four integration agreements, one user per "
+        "role) and serve it / Demo anlegen und starten."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="set up only, do not serve")
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self._load()
+        self.stdout.write(self.style.SUCCESS("Demo bereit / demo ready."))
+        self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
+        for username, role, organisation in DEMO_USERS:
+            self.stdout.write(f"  {username:<13} {role.label:<14} {organisation or ''}")
+        if not options["no_serve"]:
+            self.stdout.write(f"http://{options['addrport']}/")
+            call_command("serve", options["addrport"])
+
+    @transaction.atomic
+    def _load(self) -> None:
+        portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8")))
+        for username, role, organisation_name in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            organisation = (
+                Organisation.objects.get(name=organisation_name) if organisation_name else None
+            )
+            user_create(
+                username=username, password=DEMO_PASSWORD, organisation=organisation, role=role
+            )

@@ -1,0 +1,9 @@
+"""The URL map: one include per domain area."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("buendnis.core.urls")),
+    path("konto/", include("buendnis.accounts.urls")),
+    path("vereinbarungen/", include("buendnis.agreements.urls")),
+]
