@@ -89,6 +89,15 @@ def procedure_state(*, agreement: Agreement) -> ProcedureState:
     return ProcedureState(current, agreed_on, pending)
 
 
+def procedure_pending_for(*, procedure: DocumentationProcedure, organisation_ids: set[int]) -> bool:
+    """Whether any of these organisations is a partner that has not agreed to the version."""
+    approved = {a.organisation_id for a in procedure.approvals.all()}
+    return any(
+        p.organisation_id in organisation_ids and p.organisation_id not in approved
+        for p in procedure.agreement.partners.all()
+    )
+
+
 def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
     """§ 8: the first evaluation is due 12 months after the agreement came into force."""
     if agreement.in_force_on is None:

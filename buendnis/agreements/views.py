@@ -43,8 +43,15 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def procedure_history(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
     state = selectors.procedure_state(agreement=agreement)
-    may_approve = state.procedure is not None and can(
-        request.user, Action.PROCEDURE_APPROVE, state.procedure
+    may_approve = (
+        state.procedure is not None
+        and can(request.user, Action.PROCEDURE_APPROVE, state.procedure)
+        and selectors.procedure_pending_for(
+            procedure=state.procedure,
+            organisation_ids=organisation_ids(
+                request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM
+            ),
+        )
     )
     context = {"agreement": agreement, "procedure": state, "may_approve": may_approve}
     return render(request, "agreements/procedure_history.html", context)
