@@ -9,6 +9,7 @@ COMMANDS = {
     "serve": "Web-Anwendung starten / serve the web application",
     "migrate": "Datenbank auf den neuesten Stand bringen / apply database migrations",
     "import-agreement": "Vereinbarung aus .txt oder .pdf einlesen / import an agreement",
+    "import-activities": "Aktivitäten aus CSV oder XLSX einlesen / import activities",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
 }

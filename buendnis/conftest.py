@@ -20,6 +20,14 @@ def _german_first(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def kreise(db: None) -> None:
+    """Hessen's Kreise, which a flush after a transactional (browser) test removes."""
+    from buendnis.activities.geography import kreise_load
+
+    kreise_load()
+
+
+@pytest.fixture
 def partner_org(db: None) -> Organisation:
     return organisation_resolve(
         name="Verband binationaler Familien und Partnerschaften, iaf e.V.",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "buendnis.core",
     "buendnis.accounts",
     "buendnis.agreements",
+    "buendnis.activities",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "buendnis.core.context_processors.navigation",
             ],
         },
     },
@@ -150,6 +152,9 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "buendnis@localhost")
+
+# Outside the documenting organisation, counts from 1 to this minus one show as "< N".
+SUPPRESSION_THRESHOLD = int(env("SUPPRESSION_THRESHOLD", "5"))
 
 # KERN's icons are data: URLs, hence img-src data:.
 SECURE_CSP = {

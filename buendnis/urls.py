@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("buendnis.core.urls")),
     path("konto/", include("buendnis.accounts.urls")),
     path("vereinbarungen/", include("buendnis.agreements.urls")),
+    path("aktivitaeten/", include("buendnis.activities.urls")),
 ]

@@ -30,6 +30,15 @@ class Action(StrEnum):
     AGREEMENT_VIEW = "agreement.view"
     PROCEDURE_VIEW = "procedure.view"
     PROCEDURE_APPROVE = "procedure.approve"
+    ACTIVITY_LIST = "activity.list"
+    ACTIVITY_CREATE = "activity.create"
+    ACTIVITY_EDIT = "activity.edit"
+    ACTIVITY_REVIEW = "activity.review"
+    ACTIVITY_EXPORT = "activity.export"
+    ACTIVITY_IMPORT = "activity.import"
+    FORMAT_EDIT = "format.edit"
+    NETWORK_VIEW = "network.view"
+    NETWORK_EDIT = "network.edit"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -94,6 +103,39 @@ def _may_approve_procedure(user: AnyUser, procedure: Any) -> bool:
     return procedure.agreement.partners.filter(organisation_id__in=own).exists()
 
 
+def _documents_for(user: AnyUser, agreement: Any) -> bool:
+    """Staff and coordinators of a partner organisation document for their agreements."""
+    own = organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+    if not own:
+        return False
+    if agreement is None:
+        return True
+    return agreement.partners.filter(organisation_id__in=own).exists()
+
+
+def _may_edit_activity(user: AnyUser, activity: Any) -> bool:
+    """Only the documenting organisation's staff and coordinators edit its records."""
+    if activity is None:
+        return False
+    return activity.organisation_id in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+
+
+def _coordinates(user: AnyUser, activity: Any) -> bool:
+    """Coordinators review and import for their own organisation."""
+    own = organisation_ids(user, Role.KOORDINATION)
+    if activity is None:
+        return bool(own)
+    return activity.organisation_id in own
+
+
+def _coordinates_agreement(user: AnyUser, agreement: Any) -> bool:
+    """Coordinators of a partner organisation manage their agreement's format catalogue."""
+    own = organisation_ids(user, Role.KOORDINATION)
+    if agreement is None or not own:
+        return False
+    return agreement.partners.filter(organisation_id__in=own).exists()
+
+
 RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PUBLIC: lambda user, obj: True,
     Action.DASHBOARD_VIEW: lambda user, obj: user.is_authenticated,
@@ -103,11 +145,28 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
         user, procedure.agreement if procedure else None
     ),
     Action.PROCEDURE_APPROVE: _may_approve_procedure,
+    Action.ACTIVITY_LIST: lambda user, obj: _documents_for(user, None) or is_admin(user),
+    Action.ACTIVITY_CREATE: _documents_for,
+    Action.ACTIVITY_EDIT: _may_edit_activity,
+    Action.ACTIVITY_REVIEW: _coordinates,
+    Action.ACTIVITY_EXPORT: lambda user, obj: _documents_for(user, None) or is_admin(user),
+    Action.ACTIVITY_IMPORT: lambda user, obj: _coordinates(user, None),
+    Action.FORMAT_EDIT: _coordinates_agreement,
+    Action.NETWORK_VIEW: lambda user, obj: _documents_for(user, None),
+    Action.NETWORK_EDIT: lambda user, obj: _documents_for(user, None),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
 # view then loads the object and asks ``can`` (or ``get_object_or_404`` via a helper).
-OBJECT_ACTIONS = {Action.AGREEMENT_VIEW, Action.PROCEDURE_VIEW, Action.PROCEDURE_APPROVE}
+OBJECT_ACTIONS = {
+    Action.AGREEMENT_VIEW,
+    Action.PROCEDURE_VIEW,
+    Action.PROCEDURE_APPROVE,
+    Action.ACTIVITY_CREATE,
+    Action.ACTIVITY_EDIT,
+    Action.ACTIVITY_REVIEW,
+    Action.FORMAT_EDIT,
+}
 
 
 def can(user: AnyUser, action: Action, obj: Any = None) -> bool:

@@ -1,5 +1,6 @@
 """Pages for agreements: the list, the agreement itself, and its § 7 procedure."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
+from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 
@@ -35,6 +37,10 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "procedure": selectors.procedure_state(agreement=agreement),
         "evaluation_due": selectors.next_evaluation_due(agreement=agreement),
         "today": timezone.localdate(),
+        "suppression_threshold": settings.SUPPRESSION_THRESHOLD,
+        "figures": agreement_figures(
+            agreement=agreement, year=timezone.localdate().year, user=request.user
+        ),
     }
     return render(request, "agreements/agreement_detail.html", context)
 

@@ -25,7 +25,7 @@ def test_it_signs_in_and_goes_to_the_agreements(fachkraft: User) -> None:
     response = client.post(
         reverse("accounts:login"), {"username": "samir", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("agreements:list")
+    assert response.redirect_chain[-1][0] == reverse("core:home")
     assert response.context["user"] == fachkraft
 
 

@@ -48,6 +48,8 @@ def test_it_switches_to_english_and_signs_out(
     page.get_by_label("Username").fill("ministerium")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Overview", level=1).is_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Agreements").click()
     assert page.get_by_role("heading", name="Integration agreements").is_visible()
     assert page.get_by_role(
         "link", name="Antisemitismus und Rassismus in der Migrationsgesellschaft"

@@ -5,12 +5,17 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.services import user_create
+from buendnis.activities.geography import kreise_load
+from buendnis.activities.models import Activity
+from buendnis.activities.services import documentation_setup
 from buendnis.agreements.services import portfolio_load
 
 PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
+DEMO_AGREEMENT = "integration-braucht-partner"
 DEMO_PASSWORD = "buendnis-demo"  # noqa: S105 - printed for the demo on purpose
 # (username, role, organisation name or None for the installation admin)
 DEMO_USERS = [
@@ -46,6 +51,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self._load()
+        if not Activity.objects.filter(agreement__slug=DEMO_AGREEMENT).exists():
+            self.stdout.write("Zwei Jahre Beispiel-Aktivitäten / two years of sample activities …")
+            call_command(
+                "generate",
+                agreement=DEMO_AGREEMENT,
+                years=2,
+                activities_per_year=300,
+                seed=1,
+                stdout=self.stdout,
+            )
         self.stdout.write(self.style.SUCCESS("Demo bereit / demo ready."))
         self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
         for username, role, organisation in DEMO_USERS:
@@ -56,7 +71,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self) -> None:
-        portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8")))
+        kreise_load()  # migrations load them; a flushed database (browser tests) needs them again
+        agreements = portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8")))
+        for agreement in agreements:
+            documentation_setup(
+                agreement=agreement, on=agreement.in_force_on or timezone.localdate()
+            )
         for username, role, organisation_name in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue

@@ -1,0 +1,309 @@
+"""Streamed CSV and XLSX exports of activities; the CSV columns are what the import reads.
+
+The functions here need no request: pass any queryset of activities (for the pages, the
+one ``selectors.activity_list`` returns, so the export shows exactly the list's records)
+and the reach categories to give columns to (``export_categories``).
+"""
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import batched
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from buendnis.activities.models import Activity, ReachCategory, ReachCount
+
+CHUNK_SIZE = 2000
+CSV_DELIMITER = ";"  # what German Excel expects; the import accepts ";" and ","
+CSV_DATETIME = "%Y-%m-%d %H:%M"
+BOM = "\ufeff"  # lets Excel recognise UTF-8
+
+CategoryKey = tuple[str, str]  # (dimension, key): the same category across agreements
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column: a stable key (also accepted as an import header) and its label."""
+
+    key: str
+    label: str | Promise
+
+    @property
+    def header(self) -> str:
+        """The label in the active language."""
+        return str(self.label)
+
+
+# The activity's own columns; the reach columns go between ``REACH_AFTER`` and the rest.
+COLUMNS = [
+    Column("external_ref", _("Externe Referenz")),
+    Column("agreement", _("Vereinbarung")),
+    Column("title", _("Titel")),
+    Column("format", _("Format")),
+    Column("format_key", _("Format-Kürzel")),
+    Column("starts_at", _("Beginn")),
+    Column("ends_at", _("Ende")),
+    Column("status", _("Status")),
+    Column("kreis_ags", _("Kreis (AGS)")),
+    Column("kreis_name", _("Kreis")),
+    Column("online", _("Online")),
+    Column("place_name", _("Ort")),
+    Column("languages", _("Sprachen")),
+    Column("goals", _("Ziele")),
+    Column("participants", _("Teilnehmende")),
+    Column("first_timers", _("davon zum ersten Mal")),
+    Column("staff_hours", _("Personalstunden")),
+    Column("description", _("Beschreibung")),
+    Column("reflection", _("Reflexion")),
+    Column("documented_at", _("Dokumentiert am")),
+    Column("lag_days", _("Dokumentationsverzug (Tage)")),
+]
+REACH_AFTER = "first_timers"
+DATETIME_KEYS = {"starts_at", "ends_at", "documented_at"}
+# Derived on export, ignored on import.
+DERIVED_KEYS = {"lag_days"}
+
+# An activity made in the app has no external reference; the export gives it this one so
+# a re-import recognises it (see ``importing``).
+OWN_REF_PREFIX = "buendnis-"
+
+# A text cell starting like a formula is run as one by spreadsheets (formula injection);
+# the export puts an apostrophe before it, the import takes it away again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_QUOTE = "'"
+
+
+def quote_text(text: str) -> str:
+    """``=HYPERLINK(…)`` as ``'=HYPERLINK(…)``, so a spreadsheet shows it as text.
+
+    Text that is already quoted (``'=…``) gets one more apostrophe, so ``unquote_text``
+    gives back every text exactly.
+    """
+    if text.lstrip(TEXT_QUOTE).startswith(FORMULA_STARTS):
+        return TEXT_QUOTE + text
+    return text
+
+
+def unquote_text(text: str) -> str:
+    """Undo ``quote_text``: drop the one apostrophe it added, leave any other text alone."""
+    if text.startswith(TEXT_QUOTE) and text.lstrip(TEXT_QUOTE).startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def reach_label(category: ReachCategory) -> str:
+    """The reach column's header, e.g. „nach Migrationsgeschichte: nicht bekannt“."""
+    return f"{ReachCategory.Dimension(category.dimension).label}: {category.label}"
+
+
+def columns_for(categories: Sequence[ReachCategory]) -> list[Column]:
+    """All columns in order, with one column per reach category."""
+    from buendnis.activities.reach import field_name
+
+    reach = [Column(field_name(c), reach_label(c)) for c in categories]
+    position = [c.key for c in COLUMNS].index(REACH_AFTER) + 1
+    return [*COLUMNS[:position], *reach, *COLUMNS[position:]]
+
+
+def headers(categories: Sequence[ReachCategory]) -> list[str]:
+    """The header row (in the active language)."""
+    return [column.header for column in columns_for(categories)]
+
+
+def export_categories(activities: QuerySet[Activity]) -> list[ReachCategory]:
+    """The reach categories of the activities' agreements, one per dimension and key."""
+    agreement_ids = activities.order_by().values("agreement_id").distinct()
+    seen: dict[CategoryKey, ReachCategory] = {}
+    for category in ReachCategory.objects.filter(agreement_id__in=agreement_ids).order_by(
+        "dimension", "position", "key", "agreement_id"
+    ):
+        seen.setdefault((category.dimension, category.key), category)
+    return list(seen.values())
+
+
+def _local(value: datetime.datetime | None) -> datetime.datetime | None:
+    """A naive local datetime (spreadsheets know no time zones)."""
+    if value is None:
+        return None
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def iter_rows(
+    activities: QuerySet[Activity],
+    categories: Sequence[ReachCategory],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[list[Any]]:
+    """Yield one list of typed values per activity, in ``columns_for(categories)`` order.
+
+    Values are ``str``, ``int``, ``Decimal``, naive local ``datetime`` or ``None``. The
+    queryset is read with ``.iterator(chunk_size)``; reach counts and goals are fetched
+    with one query each per chunk, so memory and queries do not grow per row.
+    """
+    wanted: list[CategoryKey] = [(c.dimension, c.key) for c in categories]
+    available: dict[int, set[CategoryKey]] = {}
+    agreement_ids = activities.order_by().values("agreement_id").distinct()
+    for agreement_id, dimension, key in ReachCategory.objects.filter(
+        agreement_id__in=agreement_ids
+    ).values_list("agreement_id", "dimension", "key"):
+        available.setdefault(agreement_id, set()).add((dimension, key))
+    query = activities.select_related("format", "kreis", "agreement")
+    for chunk in batched(query.iterator(chunk_size=chunk_size), chunk_size):
+        ids = [activity.pk for activity in chunk]
+        reach: dict[int, dict[CategoryKey, int]] = {}
+        for activity_id, dimension, key, count in ReachCount.objects.filter(
+            activity_id__in=ids
+        ).values_list("activity_id", "category__dimension", "category__key", "count"):
+            reach.setdefault(activity_id, {})[(dimension, key)] = count
+        goals: dict[int, list[str]] = {}
+        for activity_id, code in (
+            Activity.goals.through.objects.filter(activity_id__in=ids)
+            .order_by("goal__code")
+            .values_list("activity_id", "goal__code")
+        ):
+            goals.setdefault(activity_id, []).append(code)
+        for activity in chunk:
+            counts = reach.get(activity.pk, {})
+            own = available.get(activity.agreement_id, set())
+            reach_values = [counts.get(k, 0) if k in own else None for k in wanted]
+            yield _row(activity, reach_values, goals.get(activity.pk, []))
+
+
+def _row(activity: Activity, reach_values: list[int | None], goals: list[str]) -> list[Any]:
+    """The values of one activity in column order."""
+    lag = activity.documentation_lag_days
+    before = [
+        activity.external_ref or f"{OWN_REF_PREFIX}{activity.pk}",
+        activity.agreement.slug,
+        activity.title,
+        activity.format.name,
+        activity.format.key,
+        _local(activity.starts_at),
+        _local(activity.ends_at),
+        activity.get_status_display(),
+        activity.kreis_id or "",
+        activity.kreis.name if activity.kreis else "",
+        _("ja") if activity.online else _("nein"),
+        activity.place_name,
+        ", ".join(activity.languages or []),
+        ", ".join(goals),
+        activity.participants,
+        activity.first_timers,
+    ]
+    after = [
+        activity.staff_hours,
+        activity.description,
+        activity.reflection,
+        _local(activity.documented_at),
+        lag,
+    ]
+    return [*(str(v) if isinstance(v, Promise) else v for v in before), *reach_values, *after]
+
+
+def _csv_text(value: Any) -> str:
+    """A value as CSV text: German decimal comma, ``YYYY-MM-DD HH:MM[:SS]`` datetimes.
+
+    Text that a spreadsheet would take for a formula gets a leading apostrophe.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime(CSV_DATETIME if value.second == 0 else CSV_DATETIME + ":%S")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    if isinstance(value, str):
+        return quote_text(value)
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back (for streaming)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(activities: QuerySet[Activity], categories: Sequence[ReachCategory]) -> Iterator[str]:
+    """Yield the CSV text piece by piece: BOM and header first, then one line per activity.
+
+    Use it as the body of a ``StreamingHttpResponse``, or ``write_csv`` for a file.
+    """
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    yield BOM + writer.writerow(headers(categories))
+    for row in iter_rows(activities, categories):
+        yield writer.writerow([_csv_text(v) for v in row])
+
+
+def write_csv(
+    activities: QuerySet[Activity], categories: Sequence[ReachCategory], out: IO[str]
+) -> int:
+    """Write the CSV export to an open text file (``newline=""``); return the row count."""
+    lines = 0
+    for line in iter_csv(activities, categories):
+        out.write(line)
+        lines += 1
+    return lines - 1
+
+
+def write_xlsx(
+    activities: QuerySet[Activity], categories: Sequence[ReachCategory], path: Path | IO[bytes]
+) -> int:
+    """Write the XLSX export (write-only, streamed rows) to a path; return the row count.
+
+    Numbers are real numbers, datetimes real dates; the header row is frozen.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Aktivitäten")))
+    sheet.freeze_panes = "A2"
+    columns = columns_for(categories)
+    bold = Font(bold=True)
+    header_cells = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    datetime_positions = {i for i, c in enumerate(columns) if c.key in DATETIME_KEYS}
+    factories: list[Callable[[Any], Any]] = [
+        (lambda v: _datetime_cell(sheet, v)) if i in datetime_positions else _xlsx_value
+        for i in range(len(columns))
+    ]
+    rows = 0
+    for row in iter_rows(activities, categories):
+        sheet.append([make(value) for make, value in zip(factories, row, strict=True)])
+        rows += 1
+    workbook.save(path)
+    return rows
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Numbers as they are; text quoted (openpyxl would store ``=…`` as a formula)."""
+    return quote_text(value) if isinstance(value, str) else value
+
+
+def _datetime_cell(sheet: Any, value: datetime.datetime | None) -> Any:
+    """A date cell shown as ``TT.MM.JJJJ hh:mm``."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "DD.MM.YYYY HH:MM"
+    return cell
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Format arbitrary rows as CSV lines in the export's dialect (used by tests and bench)."""
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    for row in rows:
+        yield writer.writerow([_csv_text(v) for v in row])

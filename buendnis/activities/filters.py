@@ -1,0 +1,49 @@
+"""The activity list's filters, read from a query string (shared by list and exports)."""
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from buendnis.activities.models import Activity, Format, Kreis
+from buendnis.activities.selectors import ActivityFilter
+from buendnis.agreements.models import Agreement, Goal
+from buendnis.core.forms import KernForm
+
+
+class ActivityFilterForm(KernForm):
+    """Filters for the activity list and its exports; unknown values are ignored."""
+
+    empty_label = _("– alle –")
+
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("Jahr"), required=False, min_value=2000, max_value=2100)
+    agreement = forms.ModelChoiceField(
+        label=_("Vereinbarung"), queryset=Agreement.objects.none(), required=False
+    )
+    format = forms.ModelChoiceField(
+        label=_("Format"), queryset=Format.objects.none(), required=False
+    )
+    goal = forms.ModelChoiceField(label=_("Ziel"), queryset=Goal.objects.none(), required=False)
+    kreis = forms.ModelChoiceField(label=_("Kreis"), queryset=Kreis.objects.all(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("– alle –")), *Activity.Status.choices], required=False
+    )
+
+    def __init__(self, data: QueryDict, *, agreements: object) -> None:
+        super().__init__(data)
+        self.fields["agreement"].queryset = agreements
+        self.fields["format"].queryset = Format.objects.filter(agreement__in=agreements)
+        self.fields["goal"].queryset = Goal.objects.filter(agreement__in=agreements)
+
+    def to_filter(self) -> ActivityFilter:
+        """The valid filters as an ``ActivityFilter``; invalid ones are left out."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return ActivityFilter(
+            year=data.get("year"),
+            agreement=data["agreement"].pk if data.get("agreement") else None,
+            format=data["format"].pk if data.get("format") else None,
+            goal=data["goal"].pk if data.get("goal") else None,
+            kreis=data["kreis"].pk if data.get("kreis") else None,
+            status=data.get("status") or None,
+            search=data.get("q", ""),
+        )

@@ -1,0 +1,53 @@
+"""§ 7 timeliness reminders: each Fachkraft gets one digest of their overdue activities."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from buendnis.accounts.models import User
+from buendnis.activities.models import Activity
+from buendnis.activities.selectors import OPEN_STATUSES
+from buendnis.agreements.models import DocumentationProcedure
+
+
+def overdue_by_responsible(*, now: datetime.datetime) -> dict[User, list[Activity]]:
+    """Overdue activities (held, undocumented, past the deadline) grouped by who ran them."""
+    latest = {}
+    for procedure in DocumentationProcedure.objects.order_by("agreement_id", "version"):
+        latest[procedure.agreement_id] = procedure.deadline_days
+    grouped: dict[User, list[Activity]] = defaultdict(list)
+    for agreement_id, deadline_days in latest.items():
+        cutoff = now - datetime.timedelta(days=deadline_days)
+        activities = (
+            Activity.objects.filter(
+                agreement_id=agreement_id,
+                status__in=OPEN_STATUSES,
+                ends_at__lt=cutoff,
+                responsible__isnull=False,
+            )
+            .exclude(responsible__email="")
+            .select_related("responsible", "agreement", "format")
+            .order_by(F("ends_at").asc())
+        )
+        for activity in activities:
+            grouped[activity.responsible].append(activity)
+    return grouped
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Send each responsible person one e-mail listing their overdue activities."""
+    now = now or timezone.now()
+    sent = 0
+    with translation.override("de"):
+        for user, activities in overdue_by_responsible(now=now).items():
+            body = render_to_string(
+                "activities/reminder_email.txt", {"user": user, "activities": activities}
+            )
+            subject = f"Bündnis: {len(activities)} Aktivität(en) noch nicht dokumentiert"
+            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            sent += 1
+    return sent

@@ -1,0 +1,193 @@
+"""Reads for activities: the filtered list, overdue items, series and partner figures."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
+from buendnis.activities.models import Activity, Format, NetworkPartner, ReachCount
+from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.core.suppression import suppressed
+
+OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
+DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
+
+
+def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
+    """Records are seen in full only by the documenting organisation (and admins)."""
+    if is_admin(user):
+        return Activity.objects.all()
+    return Activity.objects.filter(
+        organisation_id__in=organisation_ids(user),
+        agreement__in=visible_agreements(user),
+    )
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """The list's filters; every field is optional."""
+
+    year: int | None = None
+    agreement: int | None = None
+    format: int | None = None
+    goal: int | None = None
+    kreis: str | None = None
+    status: str | None = None
+    organisation: int | None = None
+    search: str = ""
+
+
+def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activity]:
+    """The activities the user may see, filtered, newest first, ready to render."""
+    activities = activities_visible_to(user)
+    if filters.year:
+        start = datetime.datetime(filters.year, 1, 1, tzinfo=timezone.get_current_timezone())
+        activities = activities.filter(
+            starts_at__gte=start, starts_at__lt=start.replace(year=filters.year + 1)
+        )
+    if filters.agreement:
+        activities = activities.filter(agreement_id=filters.agreement)
+    if filters.format:
+        activities = activities.filter(format_id=filters.format)
+    if filters.goal:
+        activities = activities.filter(goals__id=filters.goal)
+    if filters.kreis:
+        activities = activities.filter(kreis_id=filters.kreis)
+    if filters.status:
+        activities = activities.filter(status=filters.status)
+    if filters.organisation:
+        activities = activities.filter(organisation_id=filters.organisation)
+    if filters.search:
+        term = filters.search.strip()
+        activities = activities.filter(
+            Q(title__icontains=term)
+            | Q(place_name__icontains=term)
+            | Q(description__icontains=term)
+            | Q(reflection__icontains=term)
+        )
+    return activities.select_related("format", "kreis", "organisation").order_by(
+        "-starts_at", "-id"
+    )
+
+
+def current_deadline_days(agreement: Agreement) -> int | None:
+    """The deadline of the newest § 7 procedure version, if one exists."""
+    procedure = (
+        DocumentationProcedure.objects.filter(agreement=agreement).order_by("-version").first()
+    )
+    return procedure.deadline_days if procedure else None
+
+
+def overdue_activities(
+    *, user: AnyUser, now: datetime.datetime | None = None, only_responsible: bool = False
+) -> list[Activity]:
+    """Held but undocumented activities past their agreement's § 7 deadline."""
+    now = now or timezone.now()
+    overdue: list[Activity] = []
+    agreements = visible_agreements(user).prefetch_related("procedures")
+    for agreement in agreements:
+        procedures = sorted(agreement.procedures.all(), key=lambda p: p.version)
+        if not procedures:
+            continue
+        cutoff = now - datetime.timedelta(days=procedures[-1].deadline_days)
+        activities = activities_visible_to(user).filter(
+            agreement=agreement, status__in=OPEN_STATUSES, ends_at__lt=cutoff
+        )
+        if only_responsible:
+            activities = activities.filter(responsible=user)
+        overdue += activities.select_related("format", "responsible", "agreement")
+    return sorted(overdue, key=lambda a: a.ends_at)
+
+
+def series_reach(*, series_id: int) -> dict[str, int]:
+    """A series' unduplicated reach (sum of first-timers) beside its attendances."""
+    totals = (
+        Activity.objects.filter(series_id=series_id)
+        .exclude(status=Activity.Status.CANCELLED)
+        .aggregate(
+            attendances=Sum("participants"), people=Sum("first_timers"), sessions=Count("id")
+        )
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def reach_by_category(*, activities: QuerySet[Activity]) -> dict[int, int]:
+    """Attendances per reach category over a set of activities, summed in the database."""
+    rows = (
+        ReachCount.objects.filter(activity__in=activities)
+        .values("category_id")
+        .annotate(total=Sum("count"))
+    )
+    return {row["category_id"]: row["total"] for row in rows}
+
+
+def network_partners_with_figures(*, organisation_ids: set[int]) -> QuerySet[NetworkPartner]:
+    """The register with first cooperation date and number of joint activities derived."""
+    return (
+        NetworkPartner.objects.filter(organisation_id__in=organisation_ids)
+        .select_related("kreis")
+        .annotate(
+            first_cooperation=Min("activities__starts_at"),
+            joint_activities=Count("activities", distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class AgreementFigures:
+    """What the § 7 documentation of one agreement shows for a year."""
+
+    year: int
+    activities: int | str
+    attendances: int | str
+    people: int | str
+    documented: int | str
+    documented_in_time: int | str
+    exact: bool
+
+
+def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> AgreementFigures:
+    """Held activities of a calendar year, summed in the database; suppressed for outsiders."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    held = Activity.objects.filter(
+        agreement=agreement,
+        starts_at__gte=start,
+        starts_at__lt=start.replace(year=year + 1),
+        status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
+    )
+    deadline = current_deadline_days(agreement)
+    in_time = Q(status__in=DOCUMENTED_STATUSES)
+    if deadline is not None:
+        in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline))
+    totals = held.aggregate(
+        activities=Count("id"),
+        attendances=Sum("participants", default=0),
+        people=Sum("first_timers", default=0),
+        documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
+        documented_in_time=Count("id", filter=in_time),
+    )
+    documenting = set(held.values_list("organisation_id", flat=True).distinct())
+    exact = is_admin(user) or documenting <= organisation_ids(user)
+    shown = totals if exact else {key: suppressed(value) for key, value in totals.items()}
+    return AgreementFigures(year=year, exact=exact, **shown)
+
+
+def formats_with_figures(*, agreement: Agreement, organisation_ids: set[int]) -> QuerySet[Format]:
+    """§ 4: the format catalogue with each format's reach so trials can be compared."""
+    held = Q(
+        activities__status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
+        activities__organisation_id__in=organisation_ids,
+    )
+    return (
+        Format.objects.filter(agreement=agreement)
+        .annotate(
+            held=Count("activities", filter=held),
+            attendances=Sum("activities__participants", filter=held, default=0),
+            people=Sum("activities__first_timers", filter=held, default=0),
+        )
+        .order_by("name")
+    )

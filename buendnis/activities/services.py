@@ -1,0 +1,338 @@
+"""Writes for § 7 documentation: formats, reach categories, activities and their reach."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buendnis.accounts.models import Organisation, User
+from buendnis.activities.models import (
+    Activity,
+    Format,
+    FormatStatusChange,
+    Kreis,
+    NetworkPartner,
+    ReachCategory,
+    ReachCount,
+    Series,
+)
+from buendnis.activities.reach import ReachProblem, check_reach
+from buendnis.agreements.models import Agreement, Goal
+
+DEFAULT_FORMATS = [
+    ("vaetergruppe", "Vätergruppe / Väter-Café", Format.Status.ESTABLISHED),
+    ("workshop", "Workshop", Format.Status.ESTABLISHED),
+    ("begegnung", "Interkulturelle Begegnung", Format.Status.ESTABLISHED),
+    ("qualifizierung", "Qualifizierung für Multiplikator*innen", Format.Status.ESTABLISHED),
+    ("fachtag", "Fachtag", Format.Status.ESTABLISHED),
+    ("vernetzung", "Vernetzungstreffen", Format.Status.ESTABLISHED),
+    ("veranstaltung", "Öffentliche Veranstaltung", Format.Status.ESTABLISHED),
+    ("online", "Online-Format", Format.Status.PILOT),
+]
+
+# (dimension, key, label, has_sectors)
+DEFAULT_REACH_CATEGORIES = [
+    (ReachCategory.Dimension.GROUP, "fathers", "Väter", False),
+    (ReachCategory.Dimension.GROUP, "men", "Männer ohne Kinder", False),
+    (ReachCategory.Dimension.GROUP, "mothers", "Mütter / Partnerinnen", False),
+    (ReachCategory.Dimension.GROUP, "children", "Kinder", False),
+    (ReachCategory.Dimension.GROUP, "multipliers", "Multiplikator*innen", True),
+    (ReachCategory.Dimension.MIGRATION, "own", "eigene Migrationserfahrung", False),
+    (ReachCategory.Dimension.MIGRATION, "family", "familiäre Migrationsgeschichte", False),
+    (ReachCategory.Dimension.MIGRATION, "none", "keine Migrationsgeschichte", False),
+    (ReachCategory.Dimension.MIGRATION, "unknown", "nicht bekannt", False),
+    (ReachCategory.Dimension.SECTOR, "administration", "Verwaltung", False),
+    (ReachCategory.Dimension.SECTOR, "counselling", "Beratungsstellen", False),
+    (ReachCategory.Dimension.SECTOR, "education", "Bildungseinrichtungen", False),
+    (ReachCategory.Dimension.SECTOR, "company", "Betriebe", False),
+    (ReachCategory.Dimension.SECTOR, "other", "Sonstige", False),
+]
+
+
+class ActivityInvalid(Exception):
+    """The activity's data break a rule; each problem names its field."""
+
+    def __init__(self, problems: list[ReachProblem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+class EditConflict(Exception):
+    """Someone saved the activity after this edit began; nothing was overwritten."""
+
+    def __init__(self, current: Activity) -> None:
+        super().__init__(f"Activity {current.pk} changed (now version {current.version})")
+        self.current = current
+
+
+@transaction.atomic
+def formats_seed_defaults(*, agreement: Agreement, on: datetime.date) -> list[Format]:
+    """Give an agreement the default format catalogue (existing formats are kept)."""
+    formats = []
+    for key, name, status in DEFAULT_FORMATS:
+        fmt, created = Format.objects.get_or_create(
+            agreement=agreement,
+            key=key,
+            defaults={"name": name, "status": status, "status_since": on},
+        )
+        if created:
+            FormatStatusChange.objects.create(format=fmt, status=status, changed_on=on)
+        formats.append(fmt)
+    return formats
+
+
+@transaction.atomic
+def format_set_status(
+    *, fmt: Format, status: str, on: datetime.date, by: User | None = None
+) -> Format:
+    """Record that a format became established or was dropped; the history stays."""
+    fmt.status, fmt.status_since = status, on
+    fmt.save(update_fields=["status", "status_since"])
+    FormatStatusChange.objects.create(format=fmt, status=status, changed_on=on, changed_by=by)
+    return fmt
+
+
+@transaction.atomic
+def reach_categories_seed_defaults(*, agreement: Agreement) -> list[ReachCategory]:
+    """Give an agreement the default reach categories (existing ones are kept)."""
+    categories = []
+    for position, (dimension, key, label, has_sectors) in enumerate(DEFAULT_REACH_CATEGORIES):
+        category, _created = ReachCategory.objects.get_or_create(
+            agreement=agreement,
+            dimension=dimension,
+            key=key,
+            defaults={"label": label, "position": position, "has_sectors": has_sectors},
+        )
+        categories.append(category)
+    return categories
+
+
+@dataclass
+class ActivityData:
+    """Everything a person documents about an activity (validated by the services)."""
+
+    format: Format
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    online: bool = False
+    kreis: Kreis | None = None
+    place_name: str = ""
+    languages: list[str] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    network_partners: list[NetworkPartner] = field(default_factory=list)
+    staff_hours: Decimal | None = None
+    description: str = ""
+    reflection: str = ""
+    participants: int = 0
+    first_timers: int = 0
+    reach: dict[int, int] = field(default_factory=dict)  # category id -> count
+    series: Series | None = None  # set on creation; an edit keeps the session in its series
+
+
+def validate_activity(
+    *,
+    agreement: Agreement,
+    data: ActivityData,
+    categories: Sequence[ReachCategory] | None = None,
+) -> list[ReachProblem]:
+    """Check one activity's data against the rules; an empty list means it is valid.
+
+    ``categories`` are the agreement's reach categories; pass them when checking many
+    activities (the import does), else they are read here.
+    """
+    problems = []
+    if data.ends_at < data.starts_at:
+        problems.append(ReachProblem("ends_at", _("Das Ende liegt vor dem Beginn.")))
+    if not data.online and data.kreis is None:
+        problems.append(ReachProblem("kreis", _("Bitte einen Kreis angeben oder „online“ wählen.")))
+    if data.format.agreement_id != agreement.pk:
+        problems.append(ReachProblem("format", _("Das Format gehört nicht zur Vereinbarung.")))
+    if any(goal.agreement_id != agreement.pk for goal in data.goals):
+        problems.append(ReachProblem("goals", _("Ein Ziel gehört nicht zur Vereinbarung.")))
+    if data.staff_hours is not None and data.staff_hours < 0:
+        problems.append(ReachProblem("staff_hours", _("Die Zahl darf nicht negativ sein.")))
+    if categories is None:
+        categories = list(ReachCategory.objects.filter(agreement=agreement))
+    problems += check_reach(
+        categories=categories,
+        participants=data.participants,
+        first_timers=data.first_timers,
+        counts=data.reach,
+    )
+    return problems
+
+
+def _apply(activity: Activity, data: ActivityData) -> None:
+    for name in (
+        "format",
+        "title",
+        "starts_at",
+        "ends_at",
+        "online",
+        "place_name",
+        "languages",
+        "staff_hours",
+        "description",
+        "reflection",
+        "participants",
+        "first_timers",
+    ):
+        setattr(activity, name, getattr(data, name))
+    activity.kreis = None if data.online else data.kreis
+
+
+def _write_relations(activity: Activity, data: ActivityData) -> None:
+    activity.goals.set(data.goals)
+    activity.network_partners.set(data.network_partners)
+    ReachCount.objects.filter(activity=activity).delete()
+    ReachCount.objects.bulk_create(
+        ReachCount(activity=activity, category_id=category_id, count=count)
+        for category_id, count in data.reach.items()
+        if count
+    )
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    agreement: Agreement,
+    organisation: Organisation,
+    data: ActivityData,
+    status: str = Activity.Status.PLANNED,
+    responsible: User | None = None,
+    external_ref: str = "",
+    documented_at: datetime.datetime | None = None,
+) -> Activity:
+    """Create an activity with its reach; refuses invalid data without writing anything."""
+    problems = validate_activity(agreement=agreement, data=data)
+    if problems:
+        raise ActivityInvalid(problems)
+    activity = Activity(
+        agreement=agreement,
+        organisation=organisation,
+        status=status,
+        responsible=responsible,
+        external_ref=external_ref,
+        series=data.series,
+    )
+    _apply(activity, data)
+    if status in (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED):
+        activity.documented_at = documented_at or timezone.now()
+    activity.save()
+    _write_relations(activity, data)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    data: ActivityData,
+    expected_version: int,
+    document: bool = False,
+) -> Activity:
+    """Save an edit unless someone else saved in between (then raise ``EditConflict``)."""
+    problems = validate_activity(agreement=activity.agreement, data=data)
+    if problems:
+        raise ActivityInvalid(problems)
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    _apply(current, data)
+    current.version += 1
+    if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
+        current.status = Activity.Status.DOCUMENTED
+        current.documented_at = timezone.now()
+    current.save()
+    _write_relations(current, data)
+    return current
+
+
+@transaction.atomic
+def activity_next_session(
+    *, activity: Activity, responsible: User | None = None, days: int = 7
+) -> Activity:
+    """Plan the next session of a series as a copy of this one, a week later by default."""
+    series = activity.series
+    if series is None:
+        series = Series.objects.create(
+            agreement=activity.agreement,
+            organisation=activity.organisation,
+            title=activity.title,
+        )
+        Activity.objects.filter(pk=activity.pk).update(series=series)
+    shift = datetime.timedelta(days=days)
+    copy = Activity.objects.create(
+        agreement=activity.agreement,
+        organisation=activity.organisation,
+        format=activity.format,
+        series=series,
+        title=activity.title,
+        starts_at=activity.starts_at + shift,
+        ends_at=activity.ends_at + shift,
+        online=activity.online,
+        kreis=activity.kreis,
+        place_name=activity.place_name,
+        languages=list(activity.languages),
+        staff_hours=activity.staff_hours,
+        description=activity.description,
+        reflection="",
+        participants=activity.participants,
+        first_timers=0,
+        responsible=responsible or activity.responsible,
+    )
+    copy.goals.set(activity.goals.all())
+    copy.network_partners.set(activity.network_partners.all())
+    ReachCount.objects.bulk_create(
+        ReachCount(activity=copy, category_id=r.category_id, count=r.count)
+        for r in activity.reach.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def activity_review(*, activity: Activity, by: User) -> Activity:
+    """A coordinator confirms a documented activity."""
+    if activity.status != Activity.Status.DOCUMENTED:
+        raise ActivityInvalid(
+            [ReachProblem("status", _("Nur dokumentierte Aktivitäten können geprüft werden."))]
+        )
+    activity.status = Activity.Status.REVIEWED
+    activity.reviewed_at, activity.reviewed_by = timezone.now(), by
+    activity.version += 1
+    activity.save(update_fields=["status", "reviewed_at", "reviewed_by", "version", "updated_at"])
+    return activity
+
+
+def reach_from_counts(
+    categories: Iterable[ReachCategory], values: Mapping[str, int]
+) -> dict[int, int]:
+    """Map ``{field name: count}`` (form or import row) to ``{category id: count}``."""
+    from buendnis.activities.reach import field_name
+
+    return {c.pk: int(values.get(field_name(c)) or 0) for c in categories}
+
+
+@transaction.atomic
+def documentation_setup(*, agreement: Agreement, on: datetime.date) -> None:
+    """Give a new agreement the default formats and reach categories for § 7 documentation."""
+    formats_seed_defaults(agreement=agreement, on=on)
+    reach_categories_seed_defaults(agreement=agreement)
+
+
+@transaction.atomic
+def network_partner_add(
+    *, organisation: Organisation, name: str, sector: str, kreis: Kreis | None = None
+) -> bool:
+    """Add a partner to an organisation's network register; False if it is there already."""
+    _partner, created = NetworkPartner.objects.get_or_create(
+        organisation=organisation,
+        name=name.strip(),
+        defaults={"sector": sector, "kreis": kreis},
+    )
+    return created

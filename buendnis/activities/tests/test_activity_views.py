@@ -1,0 +1,214 @@
+"""The activity pages: list, fast entry, editing with conflicts, series copy, review."""
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from buendnis.accounts.models import User
+from buendnis.activities.models import Activity, Kreis
+from buendnis.activities.tests.conftest import fathers_evening, form_data
+from buendnis.agreements.models import Agreement
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_lists_the_organisation_s_activities(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    make_activity(title="Väter-Café Offenbach")
+    response = _client(fachkraft).get(reverse("activities:list"))
+    assert response.status_code == 200
+    assert "Väter-Café Offenbach" in response.text
+
+
+def test_it_filters_by_kreis_status_and_search(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    make_activity(title="Treff am Marktplatz")
+    make_activity(title="Workshop Hanau", kreis=Kreis.objects.get(pk="06435"))
+    make_activity(title="Abend online", online=True, kreis=None, status=Activity.Status.HELD)
+    client = _client(fachkraft)
+    by_kreis = client.get(reverse("activities:list"), {"kreis": "06435"})
+    assert "Workshop Hanau" in by_kreis.text and "Treff am Marktplatz" not in by_kreis.text
+    by_status = client.get(reverse("activities:list"), {"status": "held"})
+    assert "Abend online" in by_status.text and "Workshop Hanau" not in by_status.text
+    by_search = client.get(reverse("activities:list"), {"q": "marktplatz"})
+    assert "Treff am Marktplatz" in by_search.text and "Workshop Hanau" not in by_search.text
+
+
+def test_it_filters_by_year(make_activity: Callable[..., Activity], fachkraft: User) -> None:
+    make_activity(
+        title="Im Jahr 2025", starts_at=timezone.make_aware(datetime.datetime(2025, 5, 6))
+    )
+    make_activity(title="Im Jahr 2026")
+    response = _client(fachkraft).get(reverse("activities:list"), {"year": 2025})
+    assert "Im Jahr 2025" in response.text and "Im Jahr 2026" not in response.text
+
+
+def test_it_pages_the_list_with_a_constant_number_of_queries(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    client = _client(fachkraft)
+    make_activity()
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("activities:list"))
+    for _ in range(30):
+        make_activity()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("activities:list"), {"page": 2})
+    assert "Seite 2 von 2" in response.text
+    assert len(many) == len(few)
+
+
+def test_it_denies_the_list_to_the_ministry(documenting: Agreement, referentin: User) -> None:
+    assert _client(referentin).get(reverse("activities:list")).status_code == 403
+
+
+def test_it_denies_other_organisation(
+    make_activity: Callable[..., Activity], outsider: User
+) -> None:
+    activity = make_activity(title="Nur für den Verband")
+    client = _client(outsider)
+    assert client.get(reverse("activities:detail", args=[activity.pk])).status_code == 404
+    assert client.get(reverse("activities:edit", args=[activity.pk])).status_code == 404
+    assert "Nur für den Verband" not in client.get(reverse("activities:list")).text
+    create = reverse("activities:create", args=[activity.agreement.slug])
+    assert client.get(create).status_code == 404
+
+
+def test_it_documents_a_held_activity_in_one_post(documenting: Agreement, fachkraft: User) -> None:
+    data = form_data(fathers_evening(documenting), documenting, document="1")
+    response = _client(fachkraft).post(reverse("activities:create", args=[documenting.slug]), data)
+    activity = Activity.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("activities:detail", args=[activity.pk])
+    assert activity.status == Activity.Status.DOCUMENTED
+    assert activity.responsible == fachkraft
+    assert activity.participants == 11 and activity.reach.count() == 4
+
+
+def test_it_asks_for_what_the_procedure_requires_when_documenting(
+    documenting: Agreement, fachkraft: User
+) -> None:
+    data = form_data(fathers_evening(documenting), documenting, document="1", reflection="")
+    data["goals"] = []
+    response = _client(fachkraft).post(reverse("activities:create", args=[documenting.slug]), data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"reflection", "goals"}
+    assert "Dokumentationsverfahren (§ 7) verlangt" in response.text
+    assert Activity.objects.count() == 0
+
+
+def test_it_saves_a_draft_without_the_required_fields(
+    documenting: Agreement, fachkraft: User
+) -> None:
+    data = form_data(fathers_evening(documenting), documenting, draft="1", reflection="")
+    _client(fachkraft).post(reverse("activities:create", args=[documenting.slug]), data)
+    assert Activity.objects.get().status == Activity.Status.HELD
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"participants": "-3"}, "participants", "nicht negativ"),
+        ({"reach_migration_own": "9"}, "reach_migration_own", "ergeben zusammen 12"),
+        ({"ends_at": "2026-11-24T18:00"}, "ends_at", "Ende liegt vor dem Beginn"),
+        ({"kreis": "06999"}, "kreis", "gültige Auswahl"),
+    ],
+)
+def test_it_names_the_field_that_is_off_and_writes_nothing(
+    documenting: Agreement, fachkraft: User, change: dict, field: str, words: str
+) -> None:
+    data = form_data(fathers_evening(documenting), documenting, document="1", **change)
+    response = _client(fachkraft).post(reverse("activities:create", args=[documenting.slug]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors and words in " ".join(errors[field])
+    assert Activity.objects.count() == 0
+
+
+def test_it_refuses_the_second_of_two_conflicting_edits_showing_both(
+    make_activity: Callable[..., Activity], fachkraft: User, koordination: User
+) -> None:
+    activity = make_activity()
+    url = reverse("activities:edit", args=[activity.pk])
+    anna, samir = _client(koordination), _client(fachkraft)
+    anna_form = anna.get(url).context["form"]
+    samir_form = samir.get(url).context["form"]
+    assert anna_form.initial["version"] == samir_form.initial["version"] == 1
+
+    base = fathers_evening(activity.agreement)
+    first = anna.post(url, form_data(base, activity.agreement, version=1, title="Anna's title"))
+    assert first.status_code == 302
+    second = samir.post(url, form_data(base, activity.agreement, version=1, title="Samir's title"))
+    assert second.status_code == 409
+    assert "Anna&#x27;s title" in second.text and "Samir&#x27;s title" in second.text
+    assert "Gleichzeitige Änderung" in second.text
+    activity.refresh_from_db()
+    assert activity.title == "Anna's title" and activity.version == 2
+
+
+def test_it_lets_the_second_editor_keep_their_version_after_comparing(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    activity = make_activity()
+    url = reverse("activities:edit", args=[activity.pk])
+    base = fathers_evening(activity.agreement)
+    client = _client(fachkraft)
+    client.post(url, form_data(base, activity.agreement, version=1, title="Erste"))
+    conflict = client.post(url, form_data(base, activity.agreement, version=1, title="Zweite"))
+    assert conflict.status_code == 409
+    retry = conflict.context["form"].data.copy()
+    assert retry["version"] == "2"
+    assert client.post(url, retry).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Zweite" and activity.version == 3
+
+
+def test_it_copies_the_last_session_for_the_next_one(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    activity = make_activity()
+    response = _client(fachkraft).post(reverse("activities:next_session", args=[activity.pk]))
+    copy = Activity.objects.exclude(pk=activity.pk).get()
+    assert response["Location"] == reverse("activities:edit", args=[copy.pk])
+    assert copy.series_id is not None and copy.title == activity.title
+
+
+def test_it_lets_only_the_coordinator_review(
+    make_activity: Callable[..., Activity], fachkraft: User, koordination: User
+) -> None:
+    activity = make_activity()
+    url = reverse("activities:review", args=[activity.pk])
+    assert (
+        "Als geprüft markieren"
+        not in _client(fachkraft).get(reverse("activities:detail", args=[activity.pk])).text
+    )
+    assert _client(fachkraft).post(url).status_code == 404
+    assert (
+        "Als geprüft markieren"
+        in _client(koordination).get(reverse("activities:detail", args=[activity.pk])).text
+    )
+    _client(koordination).post(url)
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.REVIEWED
+
+
+def test_it_shows_the_documentation_lag(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    activity = make_activity(
+        documented_at=timezone.make_aware(datetime.datetime(2026, 11, 27, 9)),
+    )
+    response = _client(fachkraft).get(reverse("activities:detail", args=[activity.pk]))
+    assert "3 Tage nach dem Termin dokumentiert" in response.text

@@ -1,0 +1,79 @@
+"""The agreement page's § 7 figures: exact for the documenting organisation, suppressed else."""
+
+import datetime
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from buendnis.accounts.models import User
+from buendnis.activities.models import Activity
+from buendnis.activities.selectors import agreement_figures
+from buendnis.core.suppression import suppressed
+
+YEAR = timezone.localdate().year
+
+
+def _in_year(day: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(YEAR, 1, day, 18))
+
+
+def _figures_on_page(user: User, slug: str) -> dict[str, str]:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("agreements:detail", args=[slug]))
+    figures = response.context["figures"]
+    return {name: str(getattr(figures, name)) for name in ("activities", "attendances", "people")}
+
+
+def test_it_sums_the_year_without_counting_people_twice(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    make_activity(starts_at=_in_year(6))
+    make_activity(starts_at=_in_year(13), participants=11, first_timers=0)
+    make_activity(starts_at=_in_year(20), status=Activity.Status.PLANNED)
+    figures = agreement_figures(
+        agreement=Activity.objects.first().agreement, year=YEAR, user=fachkraft
+    )
+    assert (figures.activities, figures.attendances, figures.people) == (2, 22, 3)
+    assert figures.exact
+
+
+def test_it_counts_documentation_within_the_deadline(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    make_activity(starts_at=_in_year(6), documented_at=_in_year(8))
+    make_activity(starts_at=_in_year(6), documented_at=_in_year(28))
+    figures = agreement_figures(
+        agreement=Activity.objects.first().agreement, year=YEAR, user=fachkraft
+    )
+    assert (figures.documented, figures.documented_in_time) == (2, 1)
+
+
+def test_it_shows_the_documenting_organisation_exact_small_numbers(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    activity = make_activity(starts_at=_in_year(6))
+    assert _figures_on_page(fachkraft, activity.agreement.slug) == {
+        "activities": "1",
+        "attendances": "11",
+        "people": "3",
+    }
+
+
+def test_it_suppresses_small_numbers_for_the_ministry(
+    make_activity: Callable[..., Activity], referentin: User
+) -> None:
+    activity = make_activity(starts_at=_in_year(6))
+    assert _figures_on_page(referentin, activity.agreement.slug) == {
+        "activities": "< 5",
+        "attendances": "11",
+        "people": "< 5",
+    }
+
+
+def test_it_keeps_zero_and_large_numbers_and_hides_one_to_four(settings: object) -> None:
+    assert [suppressed(n) for n in (0, 1, 4, 5, 120)] == [0, "< 5", "< 5", 5, 120]
+    settings.SUPPRESSION_THRESHOLD = 10  # type: ignore[attr-defined]
+    assert suppressed(9) == "< 10" and suppressed(10) == 10

@@ -1,0 +1,330 @@
+"""Pages for § 7 documentation: the list, fast entry, series, review, the network register."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from buendnis.accounts.models import Membership, Organisation
+from buendnis.accounts.policy import Action, can, organisation_ids, requires, visible_agreements
+from buendnis.activities import selectors, services
+from buendnis.activities.filters import ActivityFilterForm
+from buendnis.activities.forms import ActivityForm, initial_from_activity
+from buendnis.activities.models import Activity, Format, Kreis
+from buendnis.agreements.models import Agreement
+from buendnis.core.forms import KernForm
+
+PAGE_SIZE = 25
+DOCUMENTING_ROLES = (Membership.Role.FACHKRAFT, Membership.Role.KOORDINATION)
+DRAFT_SAVED = "activities.draft_saved"
+
+
+def _get_activity_for_user(request: HttpRequest, pk: int, action: Action) -> Activity:
+    """Return the activity if the policy allows the action; 404 hides it otherwise."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("agreement", "format", "kreis", "organisation"), pk=pk
+    )
+    if not can(request.user, action, activity):
+        raise Http404
+    return activity
+
+
+def _required_fields(agreement: Agreement) -> list[str]:
+    procedure = agreement.procedures.order_by("-version").first()
+    return list(procedure.required_fields) if procedure else []
+
+
+def _form(request: HttpRequest, agreement: Agreement, **kwargs: Any) -> ActivityForm:
+    return ActivityForm(
+        agreement=agreement,
+        organisation_ids=organisation_ids(request.user, *DOCUMENTING_ROLES),
+        required_fields=_required_fields(agreement),
+        **kwargs,
+    )
+
+
+def _draft_key(agreement: Agreement, activity: Activity | None) -> str:
+    """The browser keeps unsent input under this key (see ``static/activities/draft.js``)."""
+    if activity is None:
+        return f"new-{agreement.slug}"
+    return f"activity-{activity.pk}-v{activity.version}"
+
+
+def _saved(request: HttpRequest, activity: Activity, draft_key: str) -> HttpResponse:
+    """Confirm the save and let the next page tell the browser to drop its draft."""
+    messages.success(request, _("Die Aktivität ist gespeichert."))
+    request.session[DRAFT_SAVED] = draft_key
+    return redirect("activities:detail", pk=activity.pk)
+
+
+def _form_context(form: ActivityForm, activity: Activity) -> dict[str, Any]:
+    return {
+        "form": form,
+        "agreement": activity.agreement,
+        "activity": activity,
+        "draft_key": _draft_key(activity.agreement, activity),
+    }
+
+
+def _apply_problems(form: ActivityForm, problems: list) -> None:
+    for problem in problems:
+        name = problem.field if problem.field in form.fields else None
+        form.add_error(name, problem.message)
+
+
+@requires(Action.ACTIVITY_LIST)
+def activity_list(request: HttpRequest) -> HttpResponse:
+    agreements = visible_agreements(request.user)
+    filter_form = ActivityFilterForm(request.GET, agreements=agreements)
+    activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    documentable = [a for a in agreements if can(request.user, Action.ACTIVITY_CREATE, a)]
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "query": query.urlencode(),
+        "documentable": documentable,
+        "may_import": can(request.user, Action.ACTIVITY_IMPORT),
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+@requires(Action.ACTIVITY_CREATE)
+def activity_create(request: HttpRequest, agreement: str) -> HttpResponse:
+    agreement_obj = get_object_or_404(Agreement, slug=agreement)
+    if not can(request.user, Action.ACTIVITY_CREATE, agreement_obj):
+        raise Http404
+    organisation = (
+        agreement_obj.partners.filter(
+            organisation_id__in=organisation_ids(request.user, *DOCUMENTING_ROLES)
+        )
+        .first()
+        .organisation
+    )
+    form = _form(request, agreement_obj, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        document = "document" in request.POST
+        if document:
+            form.check_required()
+        if form.is_valid():
+            try:
+                activity = services.activity_create(
+                    agreement=agreement_obj,
+                    organisation=organisation,
+                    data=form.to_data(),
+                    status=Activity.Status.DOCUMENTED if document else Activity.Status.HELD,
+                    responsible=request.user,
+                )
+            except services.ActivityInvalid as invalid:
+                _apply_problems(form, invalid.problems)
+            else:
+                return _saved(request, activity, _draft_key(agreement_obj, None))
+    context = {
+        "form": form,
+        "agreement": agreement_obj,
+        "activity": None,
+        "draft_key": _draft_key(agreement_obj, None),
+    }
+    return render(request, "activities/activity_form.html", context)
+
+
+@requires(Action.ACTIVITY_EDIT)
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
+    context = {
+        "activity": activity,
+        "reach": activity.reach.select_related("category").order_by(
+            "category__dimension", "category__position"
+        ),
+        "series": selectors.series_reach(series_id=activity.series_id)
+        if activity.series_id
+        else None,
+        "may_review": can(request.user, Action.ACTIVITY_REVIEW, activity)
+        and activity.status == Activity.Status.DOCUMENTED,
+        "draft_saved": request.session.pop(DRAFT_SAVED, ""),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@requires(Action.ACTIVITY_EDIT)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
+    if request.method != "POST":
+        form = _form(request, activity.agreement, initial=initial_from_activity(activity))
+        return render(
+            request,
+            "activities/activity_form.html",
+            _form_context(form, activity),
+        )
+    form = _form(request, activity.agreement, data=request.POST)
+    document = "document" in request.POST
+    if form.is_valid() and document:
+        form.check_required()
+    if form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity,
+                data=form.to_data(),
+                expected_version=form.cleaned_data.get("version") or 0,
+                document=document,
+            )
+        except services.EditConflict as conflict:
+            return _conflict(request, form, conflict.current)
+        except services.ActivityInvalid as invalid:
+            _apply_problems(form, invalid.problems)
+        else:
+            return _saved(request, activity, _draft_key(activity.agreement, activity))
+    return render(
+        request,
+        "activities/activity_form.html",
+        _form_context(form, activity),
+        status=400,
+    )
+
+
+def _conflict(request: HttpRequest, mine: ActivityForm, current: Activity) -> HttpResponse:
+    """Show both versions; the new form carries the user's values on the current version."""
+    theirs = _form(request, current.agreement, initial=initial_from_activity(current))
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    retry = _form(request, current.agreement, data=data)
+    rows = [
+        (field.label, _display(mine, name), _display(theirs, name, initial=True))
+        for name, field in mine.fields.items()
+        if name != "version"
+    ]
+    context = {
+        "activity": current,
+        "agreement": current.agreement,
+        "rows": rows,
+        "form": retry,
+        "changed_by_other": [r for r in rows if r[1] != r[2]],
+    }
+    return render(request, "activities/activity_conflict.html", context, status=409)
+
+
+def _display(form: ActivityForm, name: str, initial: bool = False) -> str:
+    """A field's value as text, from submitted data or from initial values."""
+    field = form.fields[name]
+    value = (
+        form.initial.get(name)
+        if initial
+        else form.data.getlist(name)
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        else form.data.get(name)
+    )
+    if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
+        choices = {str(k): str(v) for k, v in field.choices}
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(sorted(choices.get(str(v), "") for v in values if v not in (None, "")))
+    if value in (None, ""):
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    return str(value)
+
+
+@require_POST
+@requires(Action.ACTIVITY_EDIT)
+def activity_next_session_view(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
+    session = services.activity_next_session(activity=activity, responsible=request.user)
+    messages.info(
+        request,
+        _("Der nächste Termin ist als Kopie angelegt. Bitte Zahlen und Reflexion anpassen."),
+    )
+    return redirect("activities:edit", pk=session.pk)
+
+
+@require_POST
+@requires(Action.ACTIVITY_REVIEW)
+def activity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _get_activity_for_user(request, pk, Action.ACTIVITY_REVIEW)
+    try:
+        services.activity_review(activity=activity, by=request.user)
+    except services.ActivityInvalid as invalid:
+        messages.error(request, invalid.problems[0].message)
+    else:
+        messages.success(request, _("Die Aktivität ist als geprüft markiert."))
+    return redirect("activities:detail", pk=activity.pk)
+
+
+class NetworkPartnerForm(KernForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    sector = forms.ChoiceField(label=gettext_lazy("Bereich"), choices=Organisation.Sector.choices)
+    kreis = forms.ModelChoiceField(
+        label=gettext_lazy("Kreis"), queryset=Kreis.objects.all(), required=False
+    )
+
+
+@requires(Action.NETWORK_VIEW)
+def network_partner_list(request: HttpRequest) -> HttpResponse:
+    own = organisation_ids(request.user, *DOCUMENTING_ROLES)
+    form = NetworkPartnerForm(request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, Action.NETWORK_EDIT):
+            raise Http404
+        if form.is_valid():
+            organisation = Organisation.objects.filter(pk__in=own).order_by("pk").first()
+            created = services.network_partner_add(organisation=organisation, **form.cleaned_data)
+            if created:
+                messages.success(request, _("Der Netzwerkpartner ist eingetragen."))
+            else:
+                messages.info(request, _("Dieser Netzwerkpartner ist schon eingetragen."))
+            return redirect("activities:network")
+    partners = selectors.network_partners_with_figures(organisation_ids=own)
+    return render(request, "activities/network_partners.html", {"partners": partners, "form": form})
+
+
+class FormatStatusForm(KernForm):
+    format = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=gettext_lazy("Neuer Status"), choices=Format.Status.choices)
+
+
+@requires(Action.ACTIVITY_CREATE)
+def format_list(request: HttpRequest, agreement: str) -> HttpResponse:
+    """§ 4: the agreement's formats, pilots beside established ones, with their reach."""
+    agreement_obj = get_object_or_404(Agreement, slug=agreement)
+    if not can(request.user, Action.ACTIVITY_CREATE, agreement_obj):
+        raise Http404
+    may_edit = can(request.user, Action.FORMAT_EDIT, agreement_obj)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        form = FormatStatusForm(request.POST)
+        if form.is_valid():
+            fmt = get_object_or_404(Format, agreement=agreement_obj, pk=form.cleaned_data["format"])
+            services.format_set_status(
+                fmt=fmt,
+                status=form.cleaned_data["status"],
+                on=timezone.localdate(),
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("„%(name)s“ hat jetzt den Status „%(status)s“.")
+                % {"name": fmt.name, "status": fmt.get_status_display()},
+            )
+        else:
+            messages.error(request, _("Bitte einen gültigen Status wählen."))
+        return redirect("activities:formats", agreement=agreement_obj.slug)
+    formats = selectors.formats_with_figures(
+        agreement=agreement_obj,
+        organisation_ids=organisation_ids(request.user, *DOCUMENTING_ROLES),
+    ).prefetch_related("status_changes")
+    context = {
+        "agreement": agreement_obj,
+        "formats": formats,
+        "may_edit": may_edit,
+        "statuses": Format.Status.choices,
+    }
+    return render(request, "activities/format_list.html", context)

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from buendnis.accounts.policy import Action, can
+from buendnis.activities.geography import ATTRIBUTION
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the navigation may offer this user (asked of the one policy), and the footer."""
+    user = request.user
+    return {
+        "may": {
+            "activities": can(user, Action.ACTIVITY_LIST),
+            "network": can(user, Action.NETWORK_VIEW),
+        },
+        "kreise_attribution": ATTRIBUTION,
+    }
