@@ -129,11 +129,46 @@ def export_categories(activities: QuerySet[Activity]) -> list[ReachCategory]:
     return list(seen.values())
 
 
-def _local(value: datetime.datetime | None) -> datetime.datetime | None:
-    """A naive local datetime (spreadsheets know no time zones)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).replace(tzinfo=None)
+# The activity fields an export row reads, in this order (plain values: no model objects).
+ROW_FIELDS = (
+    "id", "external_ref", "agreement_id", "title", "format_id", "starts_at", "ends_at",
+    "status", "kreis_id", "online", "place_name", "languages", "participants",
+    "first_timers", "staff_hours", "description", "reflection", "documented_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """The small tables a row names (formats, agreements, Kreise), read once per export."""
+
+    formats: dict[int, tuple[str, str]]
+    agreements: dict[int, str]
+    kreise: dict[str, str]
+    statuses: dict[str, str]
+    yes: str
+    no: str
+
+    @classmethod
+    def load(cls, activities: QuerySet[Activity]) -> "_Lookups":
+        from buendnis.activities.models import Format, Kreis
+        from buendnis.agreements.models import Agreement
+
+        agreement_ids = activities.order_by().values("agreement_id").distinct()
+        return cls(
+            formats={
+                pk: (name, key)
+                for pk, name, key in Format.objects.filter(
+                    agreement_id__in=agreement_ids
+                ).values_list("pk", "name", "key")
+            },
+            agreements=dict(
+                Agreement.objects.filter(pk__in=agreement_ids).values_list("pk", "slug")
+            ),
+            kreise=dict(Kreis.objects.values_list("ags", "name")),
+            statuses={value: str(label) for value, label in Activity.Status.choices},
+            yes=str(_("ja")),
+            no=str(_("nein")),
+        )
 
 
 def iter_rows(
@@ -145,8 +180,8 @@ def iter_rows(
     """Yield one list of typed values per activity, in ``columns_for(categories)`` order.
 
     Values are ``str``, ``int``, ``Decimal``, naive local ``datetime`` or ``None``. The
-    queryset is read with ``.iterator(chunk_size)``; reach counts and goals are fetched
-    with one query each per chunk, so memory and queries do not grow per row.
+    queryset is read as plain values with ``.iterator(chunk_size)``; reach counts and goals
+    are fetched with one query each per chunk, so memory and queries do not grow per row.
     """
     wanted: list[CategoryKey] = [(c.dimension, c.key) for c in categories]
     available: dict[int, set[CategoryKey]] = {}
@@ -155,14 +190,22 @@ def iter_rows(
         agreement_id__in=agreement_ids
     ).values_list("agreement_id", "dimension", "key"):
         available.setdefault(agreement_id, set()).add((dimension, key))
-    query = activities.select_related("format", "kreis", "agreement")
+    category_keys = {
+        pk: (dimension, key)
+        for pk, dimension, key in ReachCategory.objects.filter(
+            agreement_id__in=agreement_ids
+        ).values_list("pk", "dimension", "key")
+    }
+    lookups = _Lookups.load(activities)
+    tz = timezone.get_current_timezone()
+    query = activities.values_list(*ROW_FIELDS)
     for chunk in batched(query.iterator(chunk_size=chunk_size), chunk_size):
-        ids = [activity.pk for activity in chunk]
+        ids = [values[0] for values in chunk]
         reach: dict[int, dict[CategoryKey, int]] = {}
-        for activity_id, dimension, key, count in ReachCount.objects.filter(
+        for activity_id, category_id, count in ReachCount.objects.filter(
             activity_id__in=ids
-        ).values_list("activity_id", "category__dimension", "category__key", "count"):
-            reach.setdefault(activity_id, {})[(dimension, key)] = count
+        ).values_list("activity_id", "category_id", "count"):
+            reach.setdefault(activity_id, {})[category_keys[category_id]] = count
         goals: dict[int, list[str]] = {}
         for activity_id, code in (
             Activity.goals.through.objects.filter(activity_id__in=ids)
@@ -170,42 +213,52 @@ def iter_rows(
             .values_list("activity_id", "goal__code")
         ):
             goals.setdefault(activity_id, []).append(code)
-        for activity in chunk:
-            counts = reach.get(activity.pk, {})
-            own = available.get(activity.agreement_id, set())
+        for values in chunk:
+            counts = reach.get(values[0], {})
+            own = available.get(values[2], set())
             reach_values = [counts.get(k, 0) if k in own else None for k in wanted]
-            yield _row(activity, reach_values, goals.get(activity.pk, []))
+            yield _row(values, reach_values, goals.get(values[0], []), lookups, tz)
 
 
-def _row(activity: Activity, reach_values: list[int | None], goals: list[str]) -> list[Any]:
-    """The values of one activity in column order."""
-    lag = activity.documentation_lag_days
-    before = [
-        activity.external_ref or f"{OWN_REF_PREFIX}{activity.pk}",
-        activity.agreement.slug,
-        activity.title,
-        activity.format.name,
-        activity.format.key,
-        _local(activity.starts_at),
-        _local(activity.ends_at),
-        activity.get_status_display(),
-        activity.kreis_id or "",
-        activity.kreis.name if activity.kreis else "",
-        _("ja") if activity.online else _("nein"),
-        activity.place_name,
-        ", ".join(activity.languages or []),
+def _row(
+    values: tuple[Any, ...],
+    reach_values: list[int | None],
+    goals: list[str],
+    lookups: _Lookups,
+    tz: datetime.tzinfo,
+) -> list[Any]:
+    """The values of one activity (``ROW_FIELDS`` order) in column order."""
+    (
+        pk, external_ref, agreement_id, title, format_id, starts_at, ends_at, status,
+        kreis_id, online, place_name, languages, participants, first_timers, staff_hours,
+        description, reflection, documented_at,
+    ) = values  # fmt: skip
+    format_name, format_key = lookups.formats[format_id]
+    lag = (documented_at.date() - ends_at.date()).days if documented_at else None
+    return [
+        external_ref or f"{OWN_REF_PREFIX}{pk}",
+        lookups.agreements[agreement_id],
+        title,
+        format_name,
+        format_key,
+        starts_at.astimezone(tz).replace(tzinfo=None),
+        ends_at.astimezone(tz).replace(tzinfo=None),
+        lookups.statuses[status],
+        kreis_id or "",
+        lookups.kreise.get(kreis_id, "") if kreis_id else "",
+        lookups.yes if online else lookups.no,
+        place_name,
+        ", ".join(languages or []),
         ", ".join(goals),
-        activity.participants,
-        activity.first_timers,
-    ]
-    after = [
-        activity.staff_hours,
-        activity.description,
-        activity.reflection,
-        _local(activity.documented_at),
+        participants,
+        first_timers,
+        *reach_values,
+        staff_hours,
+        description,
+        reflection,
+        documented_at.astimezone(tz).replace(tzinfo=None) if documented_at else None,
         lag,
     ]
-    return [*(str(v) if isinstance(v, Promise) else v for v in before), *reach_values, *after]
 
 
 def _csv_text(value: Any) -> str:
