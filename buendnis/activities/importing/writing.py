@@ -17,7 +17,8 @@ QUERY_BATCH = 500  # stays below SQLite's limit on query parameters
 
 def existing_refs(agreement: Agreement, organisation: Organisation, refs: list[str]) -> set[str]:
     """The references among ``refs`` that already name an activity of this tenant."""
-    activities = Activity.objects.filter(agreement=agreement, organisation=organisation)
+    # No ordering: sorting by date would make the database walk the tenant's whole date index.
+    activities = Activity.objects.filter(agreement=agreement, organisation=organisation).order_by()
     found: set[str] = set()
     for batch in batched(refs, QUERY_BATCH):
         found.update(
