@@ -10,6 +10,8 @@ COMMANDS = {
     "migrate": "Datenbank auf den neuesten Stand bringen / apply database migrations",
     "import-agreement": "Vereinbarung aus .txt oder .pdf einlesen / import an agreement",
     "import-activities": "Aktivitäten aus CSV oder XLSX einlesen / import activities",
+    "remind": "An überfällige Dokumentationen erinnern / e-mail overdue reminders (§ 7)",
+    "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
 }

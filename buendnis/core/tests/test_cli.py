@@ -11,7 +11,16 @@ from buendnis import cli
 def test_it_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["buendnis", "--help"])
     out = capsys.readouterr().out
-    for command in ("demo", "serve", "migrate", "import-agreement", "createuser"):
+    for command in (
+        "demo",
+        "serve",
+        "migrate",
+        "import-agreement",
+        "import-activities",
+        "remind",
+        "generate",
+        "createuser",
+    ):
         assert f"  {command} " in out
 
 
