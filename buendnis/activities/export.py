@@ -7,7 +7,7 @@ and the reach categories to give columns to (``export_categories``).
 
 import csv
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import batched
@@ -353,10 +353,3 @@ def _datetime_cell(sheet: Any, value: datetime.datetime | None) -> Any:
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = "DD.MM.YYYY HH:MM"
     return cell
-
-
-def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Format arbitrary rows as CSV lines in the export's dialect (used by tests and bench)."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    for row in rows:
-        yield writer.writerow([_csv_text(v) for v in row])

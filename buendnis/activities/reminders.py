@@ -4,37 +4,25 @@ import datetime
 from collections import defaultdict
 
 from django.core.mail import EmailMessage
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
-from buendnis.activities.selectors import OPEN_STATUSES
-from buendnis.agreements.models import DocumentationProcedure
+from buendnis.activities.selectors import overdue
 
 
 def overdue_by_responsible(*, now: datetime.datetime) -> dict[User, list[Activity]]:
     """Overdue activities (held, undocumented, past the deadline) grouped by who ran them."""
-    latest = {}
-    for procedure in DocumentationProcedure.objects.order_by("agreement_id", "version"):
-        latest[procedure.agreement_id] = procedure.deadline_days
+    activities = (
+        overdue(Activity.objects.filter(responsible__isnull=False), now=now)
+        .exclude(responsible__email="")
+        .select_related("responsible", "agreement", "format")
+        .order_by("ends_at", "id")
+    )
     grouped: dict[User, list[Activity]] = defaultdict(list)
-    for agreement_id, deadline_days in latest.items():
-        cutoff = now - datetime.timedelta(days=deadline_days)
-        activities = (
-            Activity.objects.filter(
-                agreement_id=agreement_id,
-                status__in=OPEN_STATUSES,
-                ends_at__lt=cutoff,
-                responsible__isnull=False,
-            )
-            .exclude(responsible__email="")
-            .select_related("responsible", "agreement", "format")
-            .order_by(F("ends_at").asc())
-        )
-        for activity in activities:
-            grouped[activity.responsible].append(activity)
+    for activity in activities:
+        grouped[activity.responsible].append(activity)
     return grouped
 
 

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
-from buendnis.activities.models import Activity, Format, NetworkPartner, ReachCount
+from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.core.suppression import suppressed
 
@@ -80,25 +80,34 @@ def current_deadline_days(agreement: Agreement) -> int | None:
     return procedure.deadline_days if procedure else None
 
 
+def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
+    """Each agreement's § 7 deadline in days, from its newest procedure version."""
+    procedures = DocumentationProcedure.objects.order_by("agreement_id", "version")
+    if agreement_ids is not None:
+        procedures = procedures.filter(agreement_id__in=agreement_ids)
+    return dict(procedures.values_list("agreement_id", "deadline_days"))
+
+
+def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QuerySet[Activity]:
+    """The held but undocumented activities past their own agreement's deadline."""
+    agreement_ids = activities.order_by().values("agreement_id")
+    past_deadline = Q(pk__in=[])
+    for agreement_id, days in latest_deadlines(agreement_ids).items():
+        cutoff = now - datetime.timedelta(days=days)
+        past_deadline |= Q(agreement_id=agreement_id, ends_at__lt=cutoff)
+    return activities.filter(past_deadline, status__in=OPEN_STATUSES)
+
+
 def overdue_activities(
     *, user: AnyUser, now: datetime.datetime | None = None, only_responsible: bool = False
 ) -> list[Activity]:
-    """Held but undocumented activities past their agreement's § 7 deadline."""
-    now = now or timezone.now()
-    overdue: list[Activity] = []
-    agreements = visible_agreements(user).prefetch_related("procedures")
-    for agreement in agreements:
-        procedures = sorted(agreement.procedures.all(), key=lambda p: p.version)
-        if not procedures:
-            continue
-        cutoff = now - datetime.timedelta(days=procedures[-1].deadline_days)
-        activities = activities_visible_to(user).filter(
-            agreement=agreement, status__in=OPEN_STATUSES, ends_at__lt=cutoff
-        )
-        if only_responsible:
-            activities = activities.filter(responsible=user)
-        overdue += activities.select_related("format", "responsible", "agreement")
-    return sorted(overdue, key=lambda a: a.ends_at)
+    """What the user sees of the overdue activities, oldest first."""
+    activities = overdue(activities_visible_to(user), now=now or timezone.now())
+    if only_responsible:
+        activities = activities.filter(responsible=user)
+    return list(
+        activities.select_related("format", "responsible", "agreement").order_by("ends_at", "id")
+    )
 
 
 def series_reach(*, series_id: int) -> dict[str, int]:
@@ -111,16 +120,6 @@ def series_reach(*, series_id: int) -> dict[str, int]:
         )
     )
     return {key: value or 0 for key, value in totals.items()}
-
-
-def reach_by_category(*, activities: QuerySet[Activity]) -> dict[int, int]:
-    """Attendances per reach category over a set of activities, summed in the database."""
-    rows = (
-        ReachCount.objects.filter(activity__in=activities)
-        .values("category_id")
-        .annotate(total=Sum("count"))
-    )
-    return {row["category_id"]: row["total"] for row in rows}
 
 
 def network_partners_with_figures(*, organisation_ids: set[int]) -> QuerySet[NetworkPartner]:

@@ -1,7 +1,7 @@
 """Writes for § 7 documentation: formats, reach categories, activities and their reach."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -307,15 +307,6 @@ def activity_review(*, activity: Activity, by: User) -> Activity:
     activity.version += 1
     activity.save(update_fields=["status", "reviewed_at", "reviewed_by", "version", "updated_at"])
     return activity
-
-
-def reach_from_counts(
-    categories: Iterable[ReachCategory], values: Mapping[str, int]
-) -> dict[int, int]:
-    """Map ``{field name: count}`` (form or import row) to ``{category id: count}``."""
-    from buendnis.activities.reach import field_name
-
-    return {c.pk: int(values.get(field_name(c)) or 0) for c in categories}
 
 
 @transaction.atomic
