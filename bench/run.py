@@ -121,7 +121,11 @@ def bench_list() -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from buendnis.activities.models import Activity
-    from buendnis.activities.selectors import ActivityFilter, activity_list
+    from buendnis.activities.selectors import (
+        ActivityFilter,
+        activity_list,
+        activity_page,
+    )
 
     user = _admin()
     agreement_id = Activity.objects.order_by("id").values_list("agreement_id", flat=True)[0]
@@ -129,8 +133,8 @@ def bench_list() -> dict[str, Any]:
     out: dict[str, Any] = {"filter": "agreement + year"}
 
     def orm(number: int) -> list[Any]:
-        page = Paginator(activity_list(user=user, filters=filters), PAGE_SIZE).page(number)
-        return [(a.title, a.format.name, a.kreis and a.kreis.name) for a in page.object_list]
+        activities = activity_list(user=user, filters=filters)
+        return activity_page(activities=activities, number=number).object_list
 
     count = Paginator(activity_list(user=user, filters=filters), PAGE_SIZE).num_pages
     for name, number in (("first", 1), ("deep", max(1, count * 3 // 4)), ("last", count)):
@@ -175,8 +179,11 @@ def export_app(path: Path) -> int:
 
 
 FLOOR_EXPORT_SQL = """
-SELECT a.id, g.slug, a.title, f.name, f.key, a.starts_at, a.ends_at, a.status, a.kreis_id,
-       k.name, a.online, a.place_name, a.languages, a.participants, a.first_timers, {pivot},
+SELECT a.id, a.external_ref, g.slug, a.title, f.name, f.key, a.starts_at, a.ends_at,
+       a.status, a.kreis_id, k.name, a.online, a.place_name, a.languages,
+       (SELECT {concat}(goal.code, ', ') FROM activities_activity_goals ag
+        JOIN agreements_goal goal ON goal.id = ag.goal_id WHERE ag.activity_id = a.id),
+       a.participants, a.first_timers, {pivot},
        a.staff_hours, a.description, a.reflection, a.documented_at
 FROM activities_activity a
 JOIN agreements_agreement g ON g.id = a.agreement_id
@@ -190,7 +197,7 @@ ORDER BY a.starts_at DESC, a.id DESC
 
 
 def export_floor(path: Path) -> int:
-    """The floor: one raw query (reach pivoted in SQL) written with the csv module alone."""
+    """The floor: one raw query (reach pivoted, goals joined in SQL) and the csv module alone."""
     from django.db import connection
 
     from buendnis.activities.models import ReachCategory
@@ -202,7 +209,8 @@ def export_floor(path: Path) -> int:
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as out, connection.chunked_cursor() as cur:
         writer = csv.writer(out, delimiter=";")
-        cur.execute(FLOOR_EXPORT_SQL.format(pivot=pivot))
+        concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        cur.execute(FLOOR_EXPORT_SQL.format(pivot=pivot, concat=concat))
         while batch := cur.fetchmany(2000):
             writer.writerows(batch)
             rows += len(batch)

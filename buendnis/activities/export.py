@@ -7,6 +7,8 @@ and the reach categories to give columns to (``export_categories``).
 
 import csv
 import datetime
+import io
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +16,7 @@ from itertools import batched
 from pathlib import Path
 from typing import IO, Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from buendnis.activities.models import Activity, ReachCategory, ReachCount
 
 CHUNK_SIZE = 2000
+HOURS = Decimal("0.01")  # staff hours are stored with two decimal places
 CSV_DELIMITER = ";"  # what German Excel expects; the import accepts ";" and ","
-CSV_DATETIME = "%Y-%m-%d %H:%M"
 BOM = "\ufeff"  # lets Excel recognise UTF-8
 
 CategoryKey = tuple[str, str]  # (dimension, key): the same category across agreements
@@ -68,6 +71,8 @@ COLUMNS = [
 ]
 REACH_AFTER = "first_timers"
 DATETIME_KEYS = {"starts_at", "ends_at", "documented_at"}
+DECIMAL_KEYS = {"staff_hours"}
+NUMBER_KEYS = {"participants", "first_timers", "lag_days"}  # and every reach column
 # Derived on export, ignored on import.
 DERIVED_KEYS = {"lag_days"}
 
@@ -79,6 +84,7 @@ OWN_REF_PREFIX = "buendnis-"
 # the export puts an apostrophe before it, the import takes it away again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_QUOTE = "'"
+_RISKY_FIRST = frozenset((*FORMULA_STARTS, TEXT_QUOTE))
 
 
 def quote_text(text: str) -> str:
@@ -87,7 +93,7 @@ def quote_text(text: str) -> str:
     Text that is already quoted (``'=…``) gets one more apostrophe, so ``unquote_text``
     gives back every text exactly.
     """
-    if text.lstrip(TEXT_QUOTE).startswith(FORMULA_STARTS):
+    if text[:1] in _RISKY_FIRST and text.lstrip(TEXT_QUOTE).startswith(FORMULA_STARTS):
         return TEXT_QUOTE + text
     return text
 
@@ -144,6 +150,7 @@ class _Lookups:
     formats: dict[int, tuple[str, str]]
     agreements: dict[int, str]
     kreise: dict[str, str]
+    goal_codes: dict[int, str]
     statuses: dict[str, str]
     yes: str
     no: str
@@ -151,7 +158,7 @@ class _Lookups:
     @classmethod
     def load(cls, activities: QuerySet[Activity]) -> "_Lookups":
         from buendnis.activities.models import Format, Kreis
-        from buendnis.agreements.models import Agreement
+        from buendnis.agreements.models import Agreement, Goal
 
         agreement_ids = activities.order_by().values("agreement_id").distinct()
         return cls(
@@ -165,6 +172,9 @@ class _Lookups:
                 Agreement.objects.filter(pk__in=agreement_ids).values_list("pk", "slug")
             ),
             kreise=dict(Kreis.objects.values_list("ags", "name")),
+            goal_codes=dict(
+                Goal.objects.filter(agreement_id__in=agreement_ids).values_list("pk", "code")
+            ),
             statuses={value: str(label) for value, label in Activity.Status.choices},
             yes=str(_("ja")),
             no=str(_("nein")),
@@ -180,44 +190,78 @@ def iter_rows(
     """Yield one list of typed values per activity, in ``columns_for(categories)`` order.
 
     Values are ``str``, ``int``, ``Decimal``, naive local ``datetime`` or ``None``. The
-    queryset is read as plain values with ``.iterator(chunk_size)``; reach counts and goals
-    are fetched with one query each per chunk, so memory and queries do not grow per row.
+    queryset is read in chunks straight from the cursor; reach counts and goals are fetched
+    with one query each per chunk, so memory and queries do not grow per row.
     """
-    wanted: list[CategoryKey] = [(c.dimension, c.key) for c in categories]
-    available: dict[int, set[CategoryKey]] = {}
+    position = {(c.dimension, c.key): i for i, c in enumerate(categories)}
+    column_of: dict[int, int] = {}  # category id -> position among the reach columns
+    blank: dict[int, list[int | None]] = {}  # per agreement: 0 where it has the category
     agreement_ids = activities.order_by().values("agreement_id").distinct()
-    for agreement_id, dimension, key in ReachCategory.objects.filter(
+    for pk, agreement_id, dimension, key in ReachCategory.objects.filter(
         agreement_id__in=agreement_ids
-    ).values_list("agreement_id", "dimension", "key"):
-        available.setdefault(agreement_id, set()).add((dimension, key))
-    category_keys = {
-        pk: (dimension, key)
-        for pk, dimension, key in ReachCategory.objects.filter(
-            agreement_id__in=agreement_ids
-        ).values_list("pk", "dimension", "key")
-    }
+    ).values_list("pk", "agreement_id", "dimension", "key"):
+        if (dimension, key) in position:
+            column_of[pk] = position[(dimension, key)]
+            blank.setdefault(agreement_id, [None] * len(position))[column_of[pk]] = 0
     lookups = _Lookups.load(activities)
     tz = timezone.get_current_timezone()
-    query = activities.values_list(*ROW_FIELDS)
-    for chunk in batched(query.iterator(chunk_size=chunk_size), chunk_size):
+    for chunk in batched(_plain_rows(activities, chunk_size), chunk_size):
         ids = [values[0] for values in chunk]
-        reach: dict[int, dict[CategoryKey, int]] = {}
+        reach: dict[int, list[tuple[int, int]]] = {}
         for activity_id, category_id, count in ReachCount.objects.filter(
             activity_id__in=ids
         ).values_list("activity_id", "category_id", "count"):
-            reach.setdefault(activity_id, {})[category_keys[category_id]] = count
+            if category_id in column_of:
+                reach.setdefault(activity_id, []).append((column_of[category_id], count))
         goals: dict[int, list[str]] = {}
-        for activity_id, code in (
-            Activity.goals.through.objects.filter(activity_id__in=ids)
-            .order_by("goal__code")
-            .values_list("activity_id", "goal__code")
-        ):
-            goals.setdefault(activity_id, []).append(code)
+        for activity_id, goal_id in Activity.goals.through.objects.filter(
+            activity_id__in=ids
+        ).values_list("activity_id", "goal_id"):
+            goals.setdefault(activity_id, []).append(lookups.goal_codes[goal_id])
         for values in chunk:
-            counts = reach.get(values[0], {})
-            own = available.get(values[2], set())
-            reach_values = [counts.get(k, 0) if k in own else None for k in wanted]
+            reach_values = list(blank.get(values[2]) or [None] * len(position))
+            for column, count in reach.get(values[0], ()):
+                reach_values[column] = count
             yield _row(values, reach_values, goals.get(values[0], []), lookups, tz)
+
+
+def _plain_rows(activities: QuerySet[Activity], chunk_size: int) -> Iterator[tuple[Any, ...]]:
+    """``ROW_FIELDS`` of each activity as the database driver returns them.
+
+    Django's per-value converters cost more than all the rest of an export row, so the few
+    conversions the export needs happen in ``_row`` (``_local``, ``_decimal``, ``_list``).
+    """
+    query = activities.values_list(*ROW_FIELDS).query
+    sql, params = query.sql_with_params()
+    with connections[activities.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows
+
+
+def _local(value: datetime.datetime | str | None, tz: datetime.tzinfo) -> datetime.datetime | None:
+    """A stored moment (SQLite: UTC text; PostgreSQL: aware) as naive local time."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(tz).replace(tzinfo=None)
+
+
+def _decimal(value: Decimal | float | int | str | None) -> Decimal | None:
+    """Staff hours as a ``Decimal`` (SQLite returns a float or an int)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(HOURS)
+
+
+def _list(value: list[str] | str | None) -> list[str]:
+    """A JSON list column (drivers return its text)."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value or []
 
 
 def _row(
@@ -234,6 +278,8 @@ def _row(
         description, reflection, documented_at,
     ) = values  # fmt: skip
     format_name, format_key = lookups.formats[format_id]
+    starts_at, ends_at = _local(starts_at, tz), _local(ends_at, tz)
+    documented_at = _local(documented_at, tz)
     lag = (documented_at.date() - ends_at.date()).days if documented_at else None
     return [
         external_ref or f"{OWN_REF_PREFIX}{pk}",
@@ -241,69 +287,101 @@ def _row(
         title,
         format_name,
         format_key,
-        starts_at.astimezone(tz).replace(tzinfo=None),
-        ends_at.astimezone(tz).replace(tzinfo=None),
+        starts_at,
+        ends_at,
         lookups.statuses[status],
         kreis_id or "",
         lookups.kreise.get(kreis_id, "") if kreis_id else "",
         lookups.yes if online else lookups.no,
         place_name,
-        ", ".join(languages or []),
-        ", ".join(goals),
+        ", ".join(_list(languages)),
+        ", ".join(sorted(goals)),
         participants,
         first_timers,
         *reach_values,
-        staff_hours,
+        _decimal(staff_hours),
         description,
         reflection,
-        documented_at.astimezone(tz).replace(tzinfo=None) if documented_at else None,
+        documented_at,
         lag,
     ]
 
 
-def _csv_text(value: Any) -> str:
-    """A value as CSV text: German decimal comma, ``YYYY-MM-DD HH:MM[:SS]`` datetimes.
+def _csv_datetime(value: datetime.datetime) -> str:
+    """``YYYY-MM-DD HH:MM``, with seconds only where there are any."""
+    return value.isoformat(" ", "minutes" if value.second == 0 else "seconds")
+
+
+def _csv_decimal(value: Decimal) -> str:
+    """German decimal comma."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _csv_formatters(columns: Sequence[Column]) -> list[tuple[int, Callable[[Any], str]]]:
+    """Which columns need turning into CSV text, and how; numbers and blanks need nothing.
 
     Text that a spreadsheet would take for a formula gets a leading apostrophe.
     """
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime(CSV_DATETIME if value.second == 0 else CSV_DATETIME + ":%S")
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")
-    if isinstance(value, str):
-        return quote_text(value)
-    return str(value)
+    reach = {column.key for column in columns} - {column.key for column in COLUMNS}
+    formatters = []
+    for position, column in enumerate(columns):
+        if column.key in DATETIME_KEYS:
+            formatters.append((position, _csv_datetime))
+        elif column.key in DECIMAL_KEYS:
+            formatters.append((position, _csv_decimal))
+        elif column.key not in NUMBER_KEYS and column.key not in reach:
+            formatters.append((position, quote_text))
+    return formatters
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands the line back (for streaming)."""
+def _csv_rows(
+    activities: QuerySet[Activity], categories: Sequence[ReachCategory]
+) -> Iterator[list[Any]]:
+    """The rows as the CSV writes them: header first, then text, dates and decimals formatted."""
+    columns = columns_for(categories)
+    yield [column.header for column in columns]
+    formatters = _csv_formatters(columns)
+    for row in iter_rows(activities, categories):
+        for position, format_value in formatters:
+            if row[position] is not None:
+                row[position] = format_value(row[position])
+        yield row  # None is written as an empty cell
 
-    def write(self, value: str) -> str:
-        return value
 
-
-def iter_csv(activities: QuerySet[Activity], categories: Sequence[ReachCategory]) -> Iterator[str]:
-    """Yield the CSV text piece by piece: BOM and header first, then one line per activity.
+def iter_csv(
+    activities: QuerySet[Activity],
+    categories: Sequence[ReachCategory],
+    *,
+    rows_per_piece: int = 500,
+) -> Iterator[str]:
+    """Yield the CSV text in pieces of a few hundred lines, the BOM and header first.
 
     Use it as the body of a ``StreamingHttpResponse``, or ``write_csv`` for a file.
     """
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield BOM + writer.writerow(headers(categories))
-    for row in iter_rows(activities, categories):
-        yield writer.writerow([_csv_text(v) for v in row])
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    for number, row in enumerate(_csv_rows(activities, categories)):
+        writer.writerow(row)
+        if number % rows_per_piece == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def write_csv(
     activities: QuerySet[Activity], categories: Sequence[ReachCategory], out: IO[str]
 ) -> int:
     """Write the CSV export to an open text file (``newline=""``); return the row count."""
-    lines = 0
-    for line in iter_csv(activities, categories):
-        out.write(line)
-        lines += 1
-    return lines - 1
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    rows = -1  # the header is no activity
+    for row in _csv_rows(activities, categories):
+        writer.writerow(row)
+        rows += 1
+    return rows
 
 
 def write_xlsx(

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buendnis.accounts.models import Organisation
@@ -272,7 +273,7 @@ class Activity(models.Model):
         """Days from the activity's end to its documentation (§ 7 timeliness)."""
         if self.documented_at is None:
             return None
-        return (self.documented_at.date() - self.ends_at.date()).days
+        return (timezone.localdate(self.documented_at) - timezone.localdate(self.ends_at)).days
 
     def deadline(self, deadline_days: int) -> datetime.date:
         return self.ends_at.date() + datetime.timedelta(days=deadline_days)

@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
 from buendnis.activities.models import Activity, Format, NetworkPartner
@@ -67,9 +69,35 @@ def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activit
             | Q(description__icontains=term)
             | Q(reflection__icontains=term)
         )
-    return activities.select_related("format", "kreis", "organisation").order_by(
-        "-starts_at", "-id"
-    )
+    return activities.order_by("-starts_at", "-id")
+
+
+# What a row of the activity list shows; plain values keep a page cheap at any size.
+LIST_FIELDS = (
+    "pk", "title", "starts_at", "status", "participants", "online", "format__name",
+    "kreis__name",
+)  # fmt: skip
+PAGE_SIZE = 25
+
+
+class _ListPaginator(Paginator):
+    """Counts the filtered activities themselves: the rows' joins are not needed to count."""
+
+    def __init__(self, activities: QuerySet[Activity], per_page: int) -> None:
+        super().__init__(activities.values(*LIST_FIELDS), per_page)
+        self._activities = activities
+
+    @cached_property
+    def count(self) -> int:
+        return self._activities.count()
+
+
+def activity_page(*, activities: QuerySet[Activity], number: object) -> Page:
+    """One page of the list as dicts with just the shown columns and ``status_label``."""
+    page = _ListPaginator(activities, PAGE_SIZE).get_page(number)
+    labels = dict(Activity.Status.choices)
+    page.object_list = [{**row, "status_label": labels[row["status"]]} for row in page.object_list]
+    return page
 
 
 def current_deadline_days(agreement: Agreement) -> int | None:

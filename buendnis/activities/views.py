@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.agreements.models import Agreement
 from buendnis.core.forms import KernForm
 
-PAGE_SIZE = 25
 DOCUMENTING_ROLES = (Membership.Role.FACHKRAFT, Membership.Role.KOORDINATION)
 DRAFT_SAVED = "activities.draft_saved"
 
@@ -84,7 +82,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     agreements = visible_agreements(request.user)
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
     activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.activity_page(activities=activities, number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     documentable = [a for a in agreements if can(request.user, Action.ACTIVITY_CREATE, a)]
