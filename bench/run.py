@@ -11,6 +11,7 @@ garbage does not count against the next. See ``bench/README.md``.
 import argparse
 import csv
 import datetime
+import io
 import json
 import os
 import resource
@@ -234,13 +235,15 @@ def import_prepare(path: Path, rows: int = IMPORT_ROWS) -> dict[str, Any]:
     ).order_by("-starts_at", "-id")[:rows]
     activities = Activity.objects.filter(pk__in=list(ids.values_list("pk", flat=True)))
     categories = export.export_categories(Activity.objects.filter(agreement_id=first.agreement_id))
+    exported = io.StringIO(newline="")
+    export.write_csv(activities, categories, exported)
+    exported.seek(0)
+    rows_in = csv.reader(exported, delimiter=";")
+    next(rows_in)  # the import also reads column keys as headers
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        lines = export.iter_csv(activities, categories)
-        next(lines)  # the import also reads column keys as headers
         writer.writerow([column.key for column in export.columns_for(categories)])
-        for number, line in enumerate(lines):
-            cells = next(csv.reader([line], delimiter=";"))
+        for number, cells in enumerate(rows_in):
             cells[0] = f"bench-import-{number}"
             writer.writerow(cells)
     return {"agreement": first.agreement_id, "organisation": first.organisation_id}
