@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +74,14 @@ def _check(*, agreements: int, agreement_slug: str | None, years: int, per_year:
         )
 
 
+def _update_planner_statistics() -> None:
+    """Refresh the planner's statistics after the bulk load."""
+    # Without them PostgreSQL scans whole tables where an index would do; autovacuum would
+    # only run ANALYZE later.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def generate(
     *,
     agreements: int = 0,
@@ -124,6 +133,7 @@ def generate(
             activities, reach = insert(rows, batch_size=batch_size, progress=progress)
             total_activities += activities
             total_reach += reach
+    _update_planner_statistics()
     return GenerateResult(
         agreements=[a.slug for a in targets],
         activities=total_activities,
