@@ -12,6 +12,7 @@ COMMANDS = {
     "import-activities": "Aktivitäten aus CSV oder XLSX einlesen / import activities",
     "remind": "An überfällige Dokumentationen erinnern / e-mail overdue reminders (§ 7)",
     "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
+    "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
 }

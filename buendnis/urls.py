@@ -7,4 +7,6 @@ urlpatterns = [
     path("konto/", include("buendnis.accounts.urls")),
     path("vereinbarungen/", include("buendnis.agreements.urls")),
     path("aktivitaeten/", include("buendnis.activities.urls")),
+    path("beratung/", include("buendnis.counselling.urls")),
+    path("", include("buendnis.feedback.urls")),
 ]

@@ -39,6 +39,17 @@ class Action(StrEnum):
     FORMAT_EDIT = "format.edit"
     NETWORK_VIEW = "network.view"
     NETWORK_EDIT = "network.edit"
+    COUNSELLING_LOG = "counselling.log"
+    COUNSELLING_VIEW = "counselling.view"
+    COUNSELLING_EDIT = "counselling.edit"
+    COUNSELLING_TOPICS = "counselling.topics"
+    COUNSELLING_STATISTICS = "counselling.statistics"
+    FEEDBACK_MANAGE = "feedback.manage"
+    FEEDBACK_RESULTS = "feedback.results"
+    FEEDBACK_FREE_TEXT = "feedback.free_text"
+    FEEDBACK_AGGREGATES = "feedback.aggregates"
+    QUESTIONNAIRE_VIEW = "questionnaire.view"
+    QUESTIONNAIRE_EDIT = "questionnaire.edit"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -136,6 +147,33 @@ def _coordinates_agreement(user: AnyUser, agreement: Any) -> bool:
     return agreement.partners.filter(organisation_id__in=own).exists()
 
 
+def _sees_contact(user: AnyUser, contact: Any) -> bool:
+    """Individual counselling records stay inside the counselling organisation."""
+    if contact is None:
+        return False
+    return contact.organisation_id in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+
+
+def _may_edit_contact(user: AnyUser, contact: Any) -> bool:
+    """Coordinators correct their organisation's records; a Fachkraft only their own, briefly."""
+    if contact is None:
+        return False
+    if contact.organisation_id in organisation_ids(user, Role.KOORDINATION):
+        return True
+    return (
+        contact.organisation_id in organisation_ids(user, Role.FACHKRAFT)
+        and contact.counsellor_id == user.pk
+        and contact.editable_by_counsellor()
+    )
+
+
+def _ran_activity(user: AnyUser, activity: Any) -> bool:
+    """An activity's feedback link, results and free text belong to the organisation that ran it."""
+    if activity is None:
+        return False
+    return activity.organisation_id in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+
+
 RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PUBLIC: lambda user, obj: True,
     Action.DASHBOARD_VIEW: lambda user, obj: user.is_authenticated,
@@ -154,6 +192,17 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.FORMAT_EDIT: _coordinates_agreement,
     Action.NETWORK_VIEW: lambda user, obj: _documents_for(user, None),
     Action.NETWORK_EDIT: lambda user, obj: _documents_for(user, None),
+    Action.COUNSELLING_LOG: _documents_for,
+    Action.COUNSELLING_VIEW: _sees_contact,
+    Action.COUNSELLING_EDIT: _may_edit_contact,
+    Action.COUNSELLING_TOPICS: _coordinates_agreement,
+    Action.COUNSELLING_STATISTICS: _is_party,
+    Action.FEEDBACK_MANAGE: _ran_activity,
+    Action.FEEDBACK_RESULTS: _ran_activity,
+    Action.FEEDBACK_FREE_TEXT: _ran_activity,
+    Action.FEEDBACK_AGGREGATES: _is_party,
+    Action.QUESTIONNAIRE_VIEW: _is_party,
+    Action.QUESTIONNAIRE_EDIT: _coordinates_agreement,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -166,6 +215,17 @@ OBJECT_ACTIONS = {
     Action.ACTIVITY_EDIT,
     Action.ACTIVITY_REVIEW,
     Action.FORMAT_EDIT,
+    Action.COUNSELLING_LOG,
+    Action.COUNSELLING_VIEW,
+    Action.COUNSELLING_EDIT,
+    Action.COUNSELLING_TOPICS,
+    Action.COUNSELLING_STATISTICS,
+    Action.FEEDBACK_MANAGE,
+    Action.FEEDBACK_RESULTS,
+    Action.FEEDBACK_FREE_TEXT,
+    Action.FEEDBACK_AGGREGATES,
+    Action.QUESTIONNAIRE_VIEW,
+    Action.QUESTIONNAIRE_EDIT,
 }
 
 

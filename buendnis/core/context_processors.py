@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may": {
             "activities": can(user, Action.ACTIVITY_LIST),
             "network": can(user, Action.NETWORK_VIEW),
+            "counselling": can(user, Action.COUNSELLING_LOG),
         },
         "kreise_attribution": ATTRIBUTION,
     }

@@ -5,14 +5,22 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.services import user_create
+from buendnis.activities.generate import year_range
 from buendnis.activities.geography import kreise_load
 from buendnis.activities.models import Activity
 from buendnis.activities.services import documentation_setup
+from buendnis.agreements.models import Agreement
 from buendnis.agreements.services import portfolio_load
+from buendnis.counselling.generate import contacts_generate
+from buendnis.counselling.services import topics_setup
+from buendnis.feedback.demo import demo_open_link, demo_responses_generate
+from buendnis.feedback.models import Response
+from buendnis.feedback.questionnaires import questionnaires_seed
 
 PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
 DEMO_AGREEMENT = "integration-braucht-partner"
@@ -61,10 +69,25 @@ class Command(BaseCommand):
                 seed=1,
                 stdout=self.stdout,
             )
+        agreement = Agreement.objects.get(slug=DEMO_AGREEMENT)
+        if not agreement.counselling_contacts.exists():
+            contacts_generate(
+                agreement=agreement,
+                years=year_range(years=2, today=timezone.localdate()),
+                per_year=320,
+            )
+        if not Response.objects.filter(agreement=agreement).exists():
+            demo_responses_generate(agreement=agreement, seed=1)
         self.stdout.write(self.style.SUCCESS("Demo bereit / demo ready."))
         self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
         for username, role, organisation in DEMO_USERS:
             self.stdout.write(f"  {username:<13} {role.label:<14} {organisation or ''}")
+        link = demo_open_link(agreement=agreement)
+        if link is not None:
+            self.stdout.write(
+                "Anonyme Rückmeldung / anonymous feedback: "
+                f"http://{options['addrport']}{reverse('feedback:respond', args=[link.code])}"
+            )
         if not options["no_serve"]:
             self.stdout.write(f"http://{options['addrport']}/")
             call_command("serve", options["addrport"])
@@ -77,6 +100,9 @@ class Command(BaseCommand):
             documentation_setup(
                 agreement=agreement, on=agreement.in_force_on or timezone.localdate()
             )
+            topics_setup(agreement=agreement)
+            if agreement.slug == DEMO_AGREEMENT:
+                questionnaires_seed(agreement=agreement)
         for username, role, organisation_name in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue

@@ -1,0 +1,165 @@
+"""Writes for the counselling log: topics per agreement and anonymous contacts."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buendnis.accounts.models import Organisation, User
+from buendnis.activities.forms import LANGUAGES
+from buendnis.activities.models import NetworkPartner
+from buendnis.agreements.models import Agreement
+from buendnis.counselling.models import Contact, Topic
+from buendnis.counselling.personal_data import find_personal_data
+
+DEFAULT_TOPICS = [
+    "Aufenthaltsrecht",
+    "Eheschließung/binationale Ehe",
+    "Familiennachzug",
+    "Sorge- und Umgangsrecht",
+    "Trennung/Scheidung",
+    "Vaterrolle und Erziehung",
+    "Diskriminierung/Rassismus",
+    "Staatsangehörigkeit",
+    "psychische Belastung",
+    "Sonstiges",
+]
+LANGUAGE_CODES = {code for code, _label in LANGUAGES}
+MAX_DURATION_MINUTES = 600
+
+
+class ContactInvalid(Exception):
+    """The contact cannot be saved; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def topics_setup(*, agreement: Agreement) -> list[Topic]:
+    """Give an agreement the suggested topic list once; later changes are the partners'."""
+    if not agreement.counselling_topics.exists():
+        Topic.objects.bulk_create(
+            Topic(agreement=agreement, name=name, position=position)
+            for position, name in enumerate(DEFAULT_TOPICS)
+        )
+    return list(agreement.counselling_topics.all())
+
+
+def topic_add(*, agreement: Agreement, name: str) -> Topic:
+    name = " ".join(name.split())
+    if not name:
+        raise ContactInvalid({"name": [_("Bitte einen Namen für das Thema angeben.")]})
+    if agreement.counselling_topics.filter(name__iexact=name).exists():
+        raise ContactInvalid({"name": [_("Dieses Thema gibt es schon.")]})
+    last = agreement.counselling_topics.order_by("-position").first()
+    return Topic.objects.create(
+        agreement=agreement, name=name, position=(last.position + 1) if last else 0
+    )
+
+
+def topic_set_active(*, topic: Topic, active: bool) -> Topic:
+    """Topics are retired, not deleted, so past contacts keep their topics."""
+    topic.active = active
+    topic.save(update_fields=["active"])
+    return topic
+
+
+@dataclass
+class ContactData:
+    date: datetime.date
+    channel: str
+    sought_by: str
+    kind: str
+    duration_minutes: int
+    first_contact: bool = True
+    topic_ids: list[int] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    referral_id: int | None = None
+    note: str = ""
+
+
+def validate_contact(
+    data: ContactData, *, agreement: Agreement, organisation: Organisation
+) -> dict[str, list[str]]:
+    """Every problem with the data, by field; empty when it may be saved."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if data.date > timezone.localdate():
+        add("date", _("Ein Beratungskontakt kann nicht in der Zukunft liegen."))
+    for name, choices in (
+        ("channel", Contact.Channel),
+        ("sought_by", Contact.SoughtBy),
+        ("kind", Contact.Kind),
+    ):
+        if getattr(data, name) not in choices.values:
+            add(name, _("Bitte einen der angebotenen Werte wählen."))
+    if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
+        add(
+            "duration_minutes",
+            _("Die Dauer muss zwischen 1 und %(max)s Minuten liegen.")
+            % {"max": MAX_DURATION_MINUTES},
+        )
+    if not data.topic_ids:
+        add("topics", _("Bitte mindestens ein Thema wählen."))
+    elif Topic.objects.filter(agreement=agreement, id__in=data.topic_ids).count() != len(
+        set(data.topic_ids)
+    ):
+        add("topics", _("Ein gewähltes Thema gehört nicht zu dieser Vereinbarung."))
+    if unknown := set(data.languages) - LANGUAGE_CODES:
+        add("languages", _("Unbekannte Sprache: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+    if (
+        data.referral_id is not None
+        and not NetworkPartner.objects.filter(
+            id=data.referral_id, organisation=organisation
+        ).exists()
+    ):
+        add("referral", _("Diesen Netzwerkpartner gibt es im Register Ihrer Organisation nicht."))
+    if found := find_personal_data(data.note):
+        message = _(
+            "Die Notiz enthält %(found)s. Bitte entfernen: Beratungskontakte werden ohne "
+            "personenbezogene Daten gespeichert."
+        )
+        add("note", message % {"found": _(" und ").join(found)})
+    return errors
+
+
+def _apply(contact: Contact, data: ContactData) -> None:
+    contact.date = data.date
+    contact.channel = data.channel
+    contact.sought_by = data.sought_by
+    contact.kind = data.kind
+    contact.duration_minutes = data.duration_minutes
+    contact.first_contact = data.first_contact
+    contact.languages = sorted(set(data.languages))
+    contact.referral_id = data.referral_id
+    contact.note = data.note.strip()
+
+
+@transaction.atomic
+def contact_create(
+    *, data: ContactData, agreement: Agreement, organisation: Organisation, counsellor: User
+) -> Contact:
+    if errors := validate_contact(data, agreement=agreement, organisation=organisation):
+        raise ContactInvalid(errors)
+    contact = Contact(agreement=agreement, organisation=organisation, counsellor=counsellor)
+    _apply(contact, data)
+    contact.save()
+    contact.topics.set(data.topic_ids)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, data: ContactData) -> Contact:
+    errors = validate_contact(data, agreement=contact.agreement, organisation=contact.organisation)
+    if errors:
+        raise ContactInvalid(errors)
+    _apply(contact, data)
+    contact.save()
+    contact.topics.set(data.topic_ids)
+    return contact
