@@ -10,7 +10,9 @@ COMMANDS = {
     "migrate": "Datenbank auf den neuesten Stand bringen / apply database migrations",
     "import-agreement": "Vereinbarung aus .txt oder .pdf einlesen / import an agreement",
     "import-activities": "Aktivitäten aus CSV oder XLSX einlesen / import activities",
-    "remind": "An überfällige Dokumentationen erinnern / e-mail overdue reminders (§ 7)",
+    "remind": "Erinnerungen versenden (§ 7, § 8) / e-mail reminders: overdue documentation, "
+    "evaluations and adjustments",
+    "report": "Auswertungsbericht erzeugen (§ 8) / write the evaluation report (html, pdf, xlsx)",
     "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "buendnis.activities",
     "buendnis.counselling",
     "buendnis.feedback",
+    "buendnis.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +206,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Reports prepared on the web (buendnis/evaluation/jobs.py): rendered in a background thread
+# of the web process (off: in the request itself, as the tests do); finished files are kept
+# this many hours and dropped when the same user asks for a new report.
+REPORT_JOBS_THREADED = env_bool("REPORT_JOBS_THREADED", True)
+REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))

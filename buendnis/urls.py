@@ -8,5 +8,6 @@ urlpatterns = [
     path("vereinbarungen/", include("buendnis.agreements.urls")),
     path("aktivitaeten/", include("buendnis.activities.urls")),
     path("beratung/", include("buendnis.counselling.urls")),
+    path("auswertung/", include("buendnis.evaluation.urls")),
     path("", include("buendnis.feedback.urls")),
 ]

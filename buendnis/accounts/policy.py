@@ -50,6 +50,15 @@ class Action(StrEnum):
     FEEDBACK_AGGREGATES = "feedback.aggregates"
     QUESTIONNAIRE_VIEW = "questionnaire.view"
     QUESTIONNAIRE_EDIT = "questionnaire.edit"
+    EVALUATION_VIEW = "evaluation.view"
+    EVALUATION_PREPARE = "evaluation.prepare"
+    EVALUATION_WRITE = "evaluation.write"
+    EVALUATION_COMMENT = "evaluation.comment"
+    EVALUATION_RETURN = "evaluation.return"
+    EVALUATION_APPROVE = "evaluation.approve"
+    EVALUATION_REOPEN = "evaluation.reopen"
+    REPORT_VIEW = "report.view"
+    REPORT_INTERNAL = "report.internal"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -174,6 +183,19 @@ def _ran_activity(user: AnyUser, activity: Any) -> bool:
     return activity.organisation_id in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
 
 
+def _party_in_role(user: AnyUser, agreement: Any, *roles: str) -> bool:
+    """Whether the user holds one of the roles in an organisation party to the agreement."""
+    own = organisation_ids(user, *roles)
+    if agreement is None or not own:
+        return False
+    return agreement.partners.filter(organisation_id__in=own).exists()
+
+
+def _speaks_for_partner(user: AnyUser, agreement: Any) -> bool:
+    """§ 8: coordinators and ministry officers reflect, agree adjustments and confirm."""
+    return _party_in_role(user, agreement, Role.KOORDINATION, Role.MINISTERIUM)
+
+
 RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PUBLIC: lambda user, obj: True,
     Action.DASHBOARD_VIEW: lambda user, obj: user.is_authenticated,
@@ -203,6 +225,20 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.FEEDBACK_AGGREGATES: _is_party,
     Action.QUESTIONNAIRE_VIEW: _is_party,
     Action.QUESTIONNAIRE_EDIT: _coordinates_agreement,
+    # The evaluation's objects are the agreement it belongs to.
+    Action.EVALUATION_VIEW: _is_party,
+    Action.EVALUATION_PREPARE: _coordinates_agreement,
+    Action.EVALUATION_WRITE: _speaks_for_partner,
+    Action.EVALUATION_COMMENT: lambda user, agreement: _party_in_role(
+        user, agreement, Role.MINISTERIUM
+    ),
+    Action.EVALUATION_RETURN: lambda user, agreement: _party_in_role(
+        user, agreement, Role.MINISTERIUM
+    ),
+    Action.EVALUATION_APPROVE: _speaks_for_partner,
+    Action.EVALUATION_REOPEN: _coordinates_agreement,
+    Action.REPORT_VIEW: _is_party,
+    Action.REPORT_INTERNAL: _documents_for,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -226,6 +262,15 @@ OBJECT_ACTIONS = {
     Action.FEEDBACK_AGGREGATES,
     Action.QUESTIONNAIRE_VIEW,
     Action.QUESTIONNAIRE_EDIT,
+    Action.EVALUATION_VIEW,
+    Action.EVALUATION_PREPARE,
+    Action.EVALUATION_WRITE,
+    Action.EVALUATION_COMMENT,
+    Action.EVALUATION_RETURN,
+    Action.EVALUATION_APPROVE,
+    Action.EVALUATION_REOPEN,
+    Action.REPORT_VIEW,
+    Action.REPORT_INTERNAL,
 }
 
 

@@ -22,6 +22,7 @@ from buendnis.activities.models import (
 )
 from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
 DEFAULT_FORMATS = [
     ("vaetergruppe", "Vätergruppe / Väter-Café", Format.Status.ESTABLISHED),
@@ -208,10 +209,14 @@ def activity_create(
     external_ref: str = "",
     documented_at: datetime.datetime | None = None,
 ) -> Activity:
-    """Create an activity with its reach; refuses invalid data without writing anything."""
+    """Create an activity with its reach; refuses invalid data without writing anything.
+
+    Raises ``ActivityLocked`` when the date lies in a period whose evaluation is agreed.
+    """
     problems = validate_activity(agreement=agreement, data=data)
     if problems:
         raise ActivityInvalid(problems)
+    check_unlocked(agreement_id=agreement.pk, day=activity_day(data.starts_at))
     activity = Activity(
         agreement=agreement,
         organisation=organisation,
@@ -236,13 +241,18 @@ def activity_update(
     expected_version: int,
     document: bool = False,
 ) -> Activity:
-    """Save an edit unless someone else saved in between (then raise ``EditConflict``)."""
+    """Save an edit unless someone else saved in between (then raise ``EditConflict``).
+
+    Raises ``ActivityLocked`` when the old or the new date lies in a locked period.
+    """
     problems = validate_activity(agreement=activity.agreement, data=data)
     if problems:
         raise ActivityInvalid(problems)
     current = Activity.objects.select_for_update().get(pk=activity.pk)
     if current.version != expected_version:
         raise EditConflict(current)
+    for day in {activity_day(current.starts_at), activity_day(data.starts_at)}:
+        check_unlocked(agreement_id=current.agreement_id, day=day)
     _apply(current, data)
     current.version += 1
     if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
@@ -257,7 +267,13 @@ def activity_update(
 def activity_next_session(
     *, activity: Activity, responsible: User | None = None, days: int = 7
 ) -> Activity:
-    """Plan the next session of a series as a copy of this one, a week later by default."""
+    """Plan the next session of a series as a copy of this one, a week later by default.
+
+    Raises ``ActivityLocked`` when the copy's date lies in a locked period. A locked
+    original is left unchanged: without a series, the copy then starts its own.
+    """
+    shift = datetime.timedelta(days=days)
+    check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at + shift))
     series = activity.series
     if series is None:
         series = Series.objects.create(
@@ -265,8 +281,11 @@ def activity_next_session(
             organisation=activity.organisation,
             title=activity.title,
         )
-        Activity.objects.filter(pk=activity.pk).update(series=series)
-    shift = datetime.timedelta(days=days)
+        original_locked = locking_evaluation(
+            agreement_id=activity.agreement_id, day=activity_day(activity.starts_at)
+        )
+        if original_locked is None:
+            Activity.objects.filter(pk=activity.pk).update(series=series)
     copy = Activity.objects.create(
         agreement=activity.agreement,
         organisation=activity.organisation,
@@ -297,11 +316,12 @@ def activity_next_session(
 
 @transaction.atomic
 def activity_review(*, activity: Activity, by: User) -> Activity:
-    """A coordinator confirms a documented activity."""
+    """A coordinator confirms a documented activity (not in a locked period)."""
     if activity.status != Activity.Status.DOCUMENTED:
         raise ActivityInvalid(
             [ReachProblem("status", _("Nur dokumentierte Aktivitäten können geprüft werden."))]
         )
+    check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at))
     activity.status = Activity.Status.REVIEWED
     activity.reviewed_at, activity.reviewed_by = timezone.now(), by
     activity.version += 1

@@ -19,6 +19,8 @@ from buendnis.activities.forms import ActivityForm, initial_from_activity
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.agreements.models import Agreement
 from buendnis.core.forms import KernForm
+from buendnis.evaluation import locks
+from buendnis.evaluation.models import Evaluation
 
 DOCUMENTING_ROLES = (Membership.Role.FACHKRAFT, Membership.Role.KOORDINATION)
 DRAFT_SAVED = "activities.draft_saved"
@@ -62,12 +64,35 @@ def _saved(request: HttpRequest, activity: Activity, draft_key: str) -> HttpResp
     return redirect("activities:detail", pk=activity.pk)
 
 
-def _form_context(form: ActivityForm, activity: Activity) -> dict[str, Any]:
+def _lock_context(request: HttpRequest, evaluation: Evaluation | None) -> dict[str, Any]:
+    """§ 8: the evaluation locking the activity's period, and whether the user may reopen it."""
+    if evaluation is None:
+        return {"locked": None, "may_reopen": False}
+    return {
+        "locked": evaluation,
+        "locked_message": locks.locked_message(evaluation),
+        "may_reopen": can(request.user, Action.EVALUATION_REOPEN, evaluation.agreement),
+    }
+
+
+def _activity_lock(activity: Activity) -> Evaluation | None:
+    return locks.locking_evaluation(
+        agreement_id=activity.agreement_id, day=locks.activity_day(activity.starts_at)
+    )
+
+
+def _form_context(
+    request: HttpRequest,
+    form: ActivityForm,
+    activity: Activity,
+    locked: Evaluation | None = None,
+) -> dict[str, Any]:
     return {
         "form": form,
         "agreement": activity.agreement,
         "activity": activity,
         "draft_key": _draft_key(activity.agreement, activity),
+        **_lock_context(request, locked),
     }
 
 
@@ -109,6 +134,7 @@ def activity_create(request: HttpRequest, agreement: str) -> HttpResponse:
         .organisation
     )
     form = _form(request, agreement_obj, data=request.POST or None)
+    locked = None
     if request.method == "POST" and form.is_valid():
         document = "document" in request.POST
         if document:
@@ -124,6 +150,9 @@ def activity_create(request: HttpRequest, agreement: str) -> HttpResponse:
                 )
             except services.ActivityInvalid as invalid:
                 _apply_problems(form, invalid.problems)
+            except locks.ActivityLocked as lock:
+                locked = lock.evaluation
+                form.add_error("starts_at", str(lock))
             else:
                 return _saved(request, activity, _draft_key(agreement_obj, None))
     context = {
@@ -131,6 +160,7 @@ def activity_create(request: HttpRequest, agreement: str) -> HttpResponse:
         "agreement": agreement_obj,
         "activity": None,
         "draft_key": _draft_key(agreement_obj, None),
+        **_lock_context(request, locked),
     }
     return render(request, "activities/activity_form.html", context)
 
@@ -138,6 +168,7 @@ def activity_create(request: HttpRequest, agreement: str) -> HttpResponse:
 @requires(Action.ACTIVITY_EDIT)
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
+    locked = _activity_lock(activity)
     context = {
         "activity": activity,
         "reach": activity.reach.select_related("category").order_by(
@@ -147,8 +178,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if activity.series_id
         else None,
         "may_review": can(request.user, Action.ACTIVITY_REVIEW, activity)
-        and activity.status == Activity.Status.DOCUMENTED,
+        and activity.status == Activity.Status.DOCUMENTED
+        and locked is None,
         "draft_saved": request.session.pop(DRAFT_SAVED, ""),
+        **_lock_context(request, locked),
     }
     return render(request, "activities/activity_detail.html", context)
 
@@ -161,9 +194,10 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "activities/activity_form.html",
-            _form_context(form, activity),
+            _form_context(request, form, activity, _activity_lock(activity)),
         )
     form = _form(request, activity.agreement, data=request.POST)
+    locked = None
     document = "document" in request.POST
     if form.is_valid() and document:
         form.check_required()
@@ -179,12 +213,15 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _conflict(request, form, conflict.current)
         except services.ActivityInvalid as invalid:
             _apply_problems(form, invalid.problems)
+        except locks.ActivityLocked as lock:
+            locked = lock.evaluation
+            form.add_error(None, str(lock))
         else:
             return _saved(request, activity, _draft_key(activity.agreement, activity))
     return render(
         request,
         "activities/activity_form.html",
-        _form_context(form, activity),
+        _form_context(request, form, activity, locked),
         status=400,
     )
 
@@ -235,7 +272,11 @@ def _display(form: ActivityForm, name: str, initial: bool = False) -> str:
 @requires(Action.ACTIVITY_EDIT)
 def activity_next_session_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
-    session = services.activity_next_session(activity=activity, responsible=request.user)
+    try:
+        session = services.activity_next_session(activity=activity, responsible=request.user)
+    except locks.ActivityLocked as lock:
+        messages.error(request, str(lock))
+        return redirect("activities:detail", pk=activity.pk)
     messages.info(
         request,
         _("Der nächste Termin ist als Kopie angelegt. Bitte Zahlen und Reflexion anpassen."),
@@ -251,6 +292,8 @@ def activity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.activity_review(activity=activity, by=request.user)
     except services.ActivityInvalid as invalid:
         messages.error(request, invalid.problems[0].message)
+    except locks.ActivityLocked as lock:
+        messages.error(request, str(lock))
     else:
         messages.success(request, _("Die Aktivität ist als geprüft markiert."))
     return redirect("activities:detail", pk=activity.pk)

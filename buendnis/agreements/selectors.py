@@ -96,10 +96,3 @@ def procedure_pending_for(*, procedure: DocumentationProcedure, organisation_ids
         p.organisation_id in organisation_ids and p.organisation_id not in approved
         for p in procedure.agreement.partners.all()
     )
-
-
-def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
-    """§ 8: the first evaluation is due 12 months after the agreement came into force."""
-    if agreement.in_force_on is None:
-        return None
-    return add_years(agreement.in_force_on, 1)

@@ -13,6 +13,7 @@ from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.evaluation.due import next_evaluation_due
 
 
 def _get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
@@ -35,7 +36,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "agreement": agreement,
         "procedure": selectors.procedure_state(agreement=agreement),
-        "evaluation_due": selectors.next_evaluation_due(agreement=agreement),
+        "evaluation_due": next_evaluation_due(agreement=agreement),
         "today": timezone.localdate(),
         "suppression_threshold": settings.SUPPRESSION_THRESHOLD,
         "figures": agreement_figures(

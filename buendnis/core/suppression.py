@@ -34,6 +34,12 @@ def suppressed(value: int | None) -> int | str | None:
     return f"< {threshold}"
 
 
+def share_withheld(part: int, whole: int, threshold: int | None = None) -> bool:
+    """Whether a share would give away a small count: its part or the rest is 1 to N−1."""
+    threshold = settings.SUPPRESSION_THRESHOLD if threshold is None else threshold
+    return 0 < part < threshold or 0 < whole - part < threshold
+
+
 @dataclass
 class Table:
     """Counts by row and column; the totals are computed, so they always add up."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement, Indicator
+from buendnis.core.suppression import share_withheld
 from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
@@ -147,10 +148,33 @@ def indicator_actual(
     )
 
 
-def feedback_indicators(*, agreement: Agreement, year: int) -> list[tuple[Indicator, object]]:
-    """The agreement's feedback indicators with their value for a calendar year."""
+WITHHELD = "withheld"  # a share not shown because it would give away a small count
+
+
+def feedback_indicators(
+    *, agreement: Agreement, year: int, exact: bool = True
+) -> list[tuple[Indicator, object]]:
+    """The agreement's feedback indicators with their value for a calendar year.
+
+    Outside the organisation that ran the activities (``exact`` false) a share whose
+    agreeing or other answers number 1 to the threshold minus one is ``WITHHELD``.
+    """
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     indicators = Indicator.objects.filter(
         agreement=agreement, source=Indicator.Source.FEEDBACK
     ).select_related("agreement", "goal")
-    return [(indicator, indicator_actual(indicator, start, end)) for indicator in indicators]
+    shown: list[tuple[Indicator, object]] = []
+    for indicator in indicators:
+        share = share_agree_counts(
+            agreement=agreement,
+            question_key=indicator.filter.get("question", ""),
+            start=start,
+            end=end,
+        )
+        if share.total == 0 or share.total < settings.FEEDBACK_MIN_RESPONSES:
+            shown.append((indicator, None))
+        elif not exact and share_withheld(share.agree, share.total):
+            shown.append((indicator, WITHHELD))
+        else:
+            shown.append((indicator, share.percent))
+    return shown

@@ -142,6 +142,7 @@ def agreement_results(request: HttpRequest, slug: str) -> HttpResponse:
         "exact": exact,
         "sections": results.sections(responses, free_text=False, exact=exact),
         "comparisons": comparison.format_comparison(responses, exact=exact),
-        "indicators": selectors.feedback_indicators(agreement=agreement, year=year),
+        "indicators": selectors.feedback_indicators(agreement=agreement, year=year, exact=exact),
+        "withheld": selectors.WITHHELD,
     }
     return render(request, "feedback/agreement_results.html", context)

@@ -9,8 +9,10 @@ would change with every correction, so it could not recognise a row again). A ro
 reference already exists for the agreement and organisation is skipped („schon vorhanden“),
 so importing the same file twice creates nothing new. The export gives activities made in
 the app the reference ``buendnis-<id>``; importing such a row where that activity exists
-skips it too. Text cells lose the apostrophe the export puts before a leading ``=``,
-``+``, ``-`` or ``@`` (``export.quote_text``), so an export reads back unchanged.
+skips it too. A new row dated in a period whose evaluation (§ 8) is agreed and locked is
+refused with its own problem. Text cells lose the apostrophe the export puts before a
+leading ``=``, ``+``, ``-`` or ``@`` (``export.quote_text``), so an export reads back
+unchanged.
 
 The modules: ``reading`` opens the file, ``cells`` reads one row's cells, ``rows`` maps
 the header and turns rows into activities, ``writing`` finds the rows present already
@@ -31,6 +33,7 @@ from buendnis.activities.importing.result import ImportProblem, ImportResult, Pr
 from buendnis.activities.importing.rows import Lookups, Parsed, map_header, parse_row
 from buendnis.activities.importing.writing import existing_refs, write
 from buendnis.agreements.models import Agreement
+from buendnis.evaluation import locks
 
 __all__ = [
     "ImportProblem",
@@ -125,6 +128,9 @@ def activities_import(
 
     present = existing_refs(agreement, organisation, list(seen))
     new = [item for item in parsed if item.external_ref not in present]
+    locked = _locked_rows(agreement, new, names.get("starts_at", "starts_at"))
+    if locked:
+        result.problems = sorted(result.problems + locked, key=lambda p: p.row)
     result.already_present = len(parsed) - len(new)
     result.to_create = len(new)
     result.preview = [_preview(row, item, present) for row, item in preview]
@@ -138,6 +144,20 @@ def activities_import(
         now=now or timezone.now(),
     )
     return result
+
+
+def _locked_rows(agreement: Agreement, rows: list[Parsed], column: str) -> list[ImportProblem]:
+    """§ 8: a problem for each new row dated in a period whose evaluation locks it."""
+    evaluations = locks.locked_evaluations(agreement_id=agreement.pk)
+    if not evaluations:
+        return []
+    problems = []
+    for item in rows:
+        day = locks.activity_day(item.data.starts_at)
+        evaluation = locks.locking_in(evaluations, day)
+        if evaluation is not None:
+            problems.append(ImportProblem(item.row, column, locks.locked_message(evaluation)))
+    return problems
 
 
 def _preview(row: Row, item: Parsed | None, present: set[str]) -> PreviewRow:

@@ -167,3 +167,26 @@ def test_it_denies_other_organisation(link: FeedbackLink, outsider: User) -> Non
     url = reverse("feedback:results", args=[agreement.slug])
     assert client_for(outsider).get(url).status_code == 404
     assert Response.objects.count() == 5
+
+
+def test_it_withholds_an_indicator_share_from_the_ministry_that_gives_a_small_count_away(
+    link: FeedbackLink, referentin: User, fachkraft: User
+) -> None:
+    _five(link)  # 3 of 5 agree: both 3 and the other 2 are small counts
+    Indicator.objects.create(
+        agreement=link.activity.agreement,
+        code="Z1.3",
+        name="Väter, die ihre Rolle reflektiert haben",
+        unit="%",
+        level=4,
+        yearly_target=75,
+        source=Indicator.Source.FEEDBACK,
+        filter={"metric": "share_agree", "question": "reflect_role"},
+    )
+    url = reverse("feedback:results", args=[link.activity.agreement.slug])
+    ministry = client_for(referentin).get(url)
+    assert ministry.context["indicators"][0][1] == "withheld"
+    assert "60.0 %" not in ministry.text and "60,0 %" not in ministry.text
+    assert "zurückgehalten" in ministry.text
+    own = client_for(fachkraft).get(url)
+    assert own.context["indicators"][0][1] == Decimal("60.0")

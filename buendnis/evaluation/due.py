@@ -1,0 +1,113 @@
+"""§ 8: when the next evaluation is due, and which agreed adjustments are past their date.
+
+The partners evaluate at least once a year: the next evaluation is due 12 months after the
+last agreed one, or 12 months after the agreement came into force when none was agreed yet.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+
+from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.agreements.models import Agreement
+from buendnis.agreements.selectors import add_years
+from buendnis.evaluation.models import Adjustment, Evaluation
+
+OPEN_STATUSES = (Evaluation.Status.DRAFT, Evaluation.Status.REVIEW)
+OPEN_ADJUSTMENT_STATUSES = (Adjustment.Status.OPEN, Adjustment.Status.IN_PROGRESS)
+
+
+def _due_on(
+    in_force_on: datetime.date | None, last_agreed_on: datetime.date | None
+) -> datetime.date | None:
+    """12 months after the last agreed evaluation, else after the in-force date."""
+    if last_agreed_on is not None:
+        return add_years(last_agreed_on, 1)
+    if in_force_on is not None:
+        return add_years(in_force_on, 1)
+    return None
+
+
+def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
+    """The day the agreement's next evaluation is due; None without any date to count from."""
+    last = agreement.evaluations.filter(status=Evaluation.Status.AGREED).aggregate(
+        last=Max("agreed_on")
+    )["last"]
+    return _due_on(agreement.in_force_on, last)
+
+
+def with_last_agreed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Annotate ``last_agreed_on``: the day the latest evaluation was agreed (or None)."""
+    return agreements.annotate(
+        last_agreed_on=Max(
+            "evaluations__agreed_on", filter=Q(evaluations__status=Evaluation.Status.AGREED)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DueEvaluation:
+    """One agreement's next evaluation: when it is due and what is under way."""
+
+    agreement: Agreement
+    due_on: datetime.date
+    days_left: int  # negative once overdue
+    open_evaluation: Evaluation | None
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
+
+def _open_evaluations(agreement_ids: list[int]) -> dict[int, Evaluation]:
+    """The latest draft or in-review evaluation per agreement."""
+    found: dict[int, Evaluation] = {}
+    evaluations = Evaluation.objects.filter(
+        agreement_id__in=agreement_ids, status__in=OPEN_STATUSES
+    ).order_by("agreement_id", "-starts_on")
+    for evaluation in evaluations:
+        found.setdefault(evaluation.agreement_id, evaluation)
+    return found
+
+
+def due_list(*, agreements: QuerySet[Agreement], today: datetime.date) -> list[DueEvaluation]:
+    """Due dates of these agreements, soonest (most overdue) first, in two queries."""
+    rows = list(with_last_agreed(agreements).order_by("pk"))
+    open_by_agreement = _open_evaluations([a.pk for a in rows])
+    result = []
+    for agreement in rows:
+        due_on = _due_on(agreement.in_force_on, agreement.last_agreed_on)
+        if due_on is None:
+            continue
+        evaluation = open_by_agreement.get(agreement.pk)
+        if evaluation is not None:
+            evaluation.agreement = agreement
+            url = reverse("evaluation:detail", args=[agreement.slug, evaluation.period.key])
+        else:
+            url = reverse("evaluation:list", args=[agreement.slug])
+        result.append(DueEvaluation(agreement, due_on, (due_on - today).days, evaluation, url))
+    return sorted(result, key=lambda d: (d.due_on, d.agreement.title))
+
+
+def due_evaluations(*, user: AnyUser, today: datetime.date) -> list[DueEvaluation]:
+    """For the dashboard: the next evaluation of every agreement the user sees."""
+    return due_list(agreements=visible_agreements(user), today=today)
+
+
+def overdue_adjustments(
+    *, today: datetime.date, user: AnyUser | None = None
+) -> QuerySet[Adjustment]:
+    """Open or in-progress adjustments past their date (of the user's agreements, if given)."""
+    adjustments = Adjustment.objects.filter(status__in=OPEN_ADJUSTMENT_STATUSES, due_on__lt=today)
+    if user is not None:
+        adjustments = adjustments.filter(evaluation__agreement__in=visible_agreements(user))
+    return adjustments.select_related("evaluation__agreement", "responsible", "goal").order_by(
+        "due_on", "pk"
+    )

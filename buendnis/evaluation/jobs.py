@@ -1,0 +1,226 @@
+"""Reports prepared in the background: the page says it is being prepared, then offers the file.
+
+``report_job_start`` records the request and, once the transaction has committed, renders the
+report in a daemon thread (or at once when ``settings.REPORT_JOBS_THREADED`` is off, as in the
+tests). The thread writes its progress to the job row, at most about three times a second,
+and ends with the file stored or a German error text — never with the job left running.
+"""
+
+import datetime
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from buendnis.accounts.models import User
+from buendnis.agreements.models import Agreement
+from buendnis.evaluation.models import Evaluation, ReportJob
+from buendnis.evaluation.periods import Period
+
+logger = logging.getLogger(__name__)
+
+# Seconds between two progress writes; the last state is always written when the job ends.
+PROGRESS_INTERVAL = 0.3
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNFINISHED = (ReportJob.Status.PENDING, ReportJob.Status.RUNNING)
+
+
+class ReportJobInvalid(ValueError):
+    """The requested format or copy does not exist; the message says so, German / English."""
+
+
+def _clock() -> float:
+    """Monotonic seconds (a function so tests can move time on)."""
+    return time.monotonic()
+
+
+def evaluation_for(*, agreement: Agreement, period: Period) -> Evaluation | None:
+    """The agreement's evaluation of exactly this period, if one was opened."""
+    return Evaluation.objects.filter(
+        agreement=agreement, starts_on=period.start, ends_on=period.end
+    ).first()
+
+
+def job_period(job: ReportJob) -> Period:
+    """The period a job reports on."""
+    return Period(kind=job.period_kind, start=job.starts_on, end=job.ends_on)
+
+
+def check_choice(*, fmt: str, copy: str) -> None:
+    """Refuse formats and copies the report cannot produce."""
+    from buendnis.evaluation.report.render import COPIES, FORMATS
+
+    if fmt not in FORMATS:
+        raise ReportJobInvalid(
+            _("Unbekanntes Format „%(fmt)s“; möglich sind / unknown format; use: %(choices)s")
+            % {"fmt": fmt, "choices": ", ".join(FORMATS)}
+        )
+    if copy not in COPIES:
+        raise ReportJobInvalid(
+            _("Unbekannte Fassung „%(copy)s“; möglich sind / unknown copy; use: %(choices)s")
+            % {"copy": copy, "choices": ", ".join(COPIES)}
+        )
+
+
+def report_job_start(
+    *, agreement: Agreement, period: Period, fmt: str, copy: str, user: User
+) -> ReportJob:
+    """Record a report request and have it rendered after the transaction commits."""
+    check_choice(fmt=fmt, copy=copy)
+    _forget_old_jobs(user)
+    job = ReportJob.objects.create(
+        agreement=agreement,
+        evaluation=evaluation_for(agreement=agreement, period=period),
+        starts_on=period.start,
+        ends_on=period.end,
+        period_kind=period.kind,
+        format=fmt,
+        copy=copy,
+        requested_by=user,
+    )
+    if settings.REPORT_JOBS_THREADED:
+        language = translation.get_language()
+        transaction.on_commit(lambda: _start_thread(job.pk, language))
+    else:
+        report_job_run(job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def _forget_old_jobs(user: User) -> None:
+    """Drop the user's finished jobs (and their files) past the keeping time."""
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.REPORT_JOBS_KEEP_HOURS)
+    ReportJob.objects.filter(requested_by=user, created_at__lt=cutoff).exclude(
+        status__in=UNFINISHED
+    ).delete()
+
+
+def _start_thread(job_id: object, language: str | None) -> None:
+    """Render the job in a daemon thread of this process."""
+    thread = threading.Thread(
+        target=_run_in_thread, args=(job_id, language), name=f"report-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _run_in_thread(job_id: object, language: str | None) -> None:
+    """Run the job in the requester's language and close this thread's connections after."""
+    try:
+        with translation.override(language):
+            report_job_run(job_id)
+    except Exception:
+        logger.exception("report job %s could not be finished", job_id)
+    finally:
+        connections.close_all()
+
+
+class Stages:
+    """Join progress that restarts its count per stage (figures 0…7, then file 0…1) into one.
+
+    A count that goes back starts a new stage after the finished ones, so 7/7 then 0/1 and
+    1/1 read 7/8 and 8/8: bars never jump back.
+    """
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.last = (0, 0)
+
+    def __call__(self, done: int, total: int) -> tuple[int, int]:
+        last_done, last_total = self.last
+        if done < last_done:
+            self.base += last_total
+        self.last = (done, total)
+        return self.base + done, self.base + total
+
+
+class _Progress:
+    """The progress callback: writes done/total/step, at most once per interval."""
+
+    def __init__(self, job_id: object) -> None:
+        self.job_id = job_id
+        self.last_write: float | None = None
+        self.stages = Stages()
+        self.done = self.total = 0
+
+    def __call__(self, done: int, total: int, step: str) -> None:
+        done, total = self.stages(done, total)
+        self.done, self.total = done, total
+        now = _clock()
+        if self.last_write is not None and now - self.last_write < PROGRESS_INTERVAL:
+            return
+        self.last_write = now
+        ReportJob.objects.filter(pk=self.job_id, status=ReportJob.Status.RUNNING).update(
+            done=max(done, 0), total=max(total, 0), step=str(step)[:200]
+        )
+
+
+def report_job_run(job_id: object) -> None:
+    """Render a pending job's report and store the file, or the reason it failed."""
+    from buendnis.evaluation.report.render import render_report
+
+    taken = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
+        status=ReportJob.Status.RUNNING, step=_("Wird vorbereitet …")
+    )
+    if not taken:  # gone, or another worker has it already
+        return
+    job = ReportJob.objects.select_related("agreement", "evaluation", "requested_by").get(pk=job_id)
+    progress = _Progress(job_id)
+    try:
+        rendered = render_report(
+            agreement=job.agreement,
+            period=job_period(job),
+            fmt=job.format,
+            copy=job.copy,
+            evaluation=job.evaluation,
+            user=job.requested_by,
+            progress=progress,
+        )
+    except Exception:
+        logger.exception("report job %s failed", job_id)
+        _fail(job_id)
+        return
+    except BaseException:  # an interrupt: still never leave the job running
+        _fail(job_id)
+        raise
+    total = max(progress.total, progress.done, 1)
+    ReportJob.objects.filter(pk=job_id).update(
+        status=ReportJob.Status.DONE,
+        content=rendered.content,
+        filename=rendered.filename[:200],
+        done=total,
+        total=total,
+        step="",
+        error="",
+        finished_at=timezone.now(),
+    )
+
+
+def _fail(job_id: object) -> None:
+    """Mark the job failed with a German explanation; the traceback is in the log."""
+    ReportJob.objects.filter(pk=job_id).update(
+        status=ReportJob.Status.FAILED,
+        step="",
+        error=_(
+            "Der Bericht konnte nicht erstellt werden. Bitte versuchen Sie es erneut; wenn der "
+            "Fehler bleibt, wenden Sie sich an die Administration (Auftrag %(job)s)."
+        )
+        % {"job": job_id},
+        finished_at=timezone.now(),
+    )
+
+
+def report_job_progress(job: ReportJob) -> int | None:
+    """The share done in percent, or None while the total is not known yet."""
+    if job.status == ReportJob.Status.DONE:
+        return 100
+    if not job.total:
+        return None
+    return min(100, round(100 * job.done / job.total))

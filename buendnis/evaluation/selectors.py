@@ -1,0 +1,248 @@
+"""Reads for the annual evaluation (§ 8): lists, the previous round, and the detail page."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+
+from buendnis.accounts.models import Organisation
+from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.evaluation.models import (
+    Adjustment,
+    Approval,
+    Evaluation,
+    EvaluationEvent,
+    GoalReflection,
+    ManualValue,
+)
+from buendnis.evaluation.periods import PeriodInvalid, parse
+
+if TYPE_CHECKING:
+    from buendnis.evaluation.engine import IndicatorValue
+
+OPEN_ADJUSTMENT = (Adjustment.Status.OPEN, Adjustment.Status.IN_PROGRESS)
+
+
+def evaluations_of(agreement: Agreement) -> QuerySet[Evaluation]:
+    """The agreement's evaluations, newest period first."""
+    return Evaluation.objects.filter(agreement=agreement).order_by("-starts_on", "-ends_on")
+
+
+def evaluation_for(*, agreement: Agreement, period_key: str) -> Evaluation | None:
+    """The evaluation behind a URL's period key, or None when there is none (or no such key)."""
+    try:
+        period = parse(period_key, agreement)
+    except PeriodInvalid:
+        return None
+    return (
+        Evaluation.objects.select_related("agreement")
+        .filter(agreement=agreement, starts_on=period.start, ends_on=period.end)
+        .first()
+    )
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The latest evaluation of the same agreement whose period ends before this one starts."""
+    return (
+        Evaluation.objects.filter(
+            agreement_id=evaluation.agreement_id, ends_on__lt=evaluation.starts_on
+        )
+        .order_by("-ends_on", "-starts_on")
+        .first()
+    )
+
+
+def adjustments_from_last_time(evaluation: Evaluation) -> list[Adjustment]:
+    """The previous evaluation's adjustments, and older ones that are still not closed."""
+    previous = previous_evaluation(evaluation)
+    if previous is None:
+        return []
+    earlier = Q(evaluation=previous) | Q(
+        evaluation__agreement_id=evaluation.agreement_id,
+        evaluation__ends_on__lt=previous.starts_on,
+        status__in=OPEN_ADJUSTMENT,
+    )
+    return list(
+        Adjustment.objects.filter(earlier)
+        .select_related("evaluation", "goal", "responsible")
+        .order_by("-evaluation__starts_on", "due_on", "pk")
+    )
+
+
+def editable(evaluation: Evaluation) -> bool:
+    """Reflection, comments, meeting and new adjustments: in draft and review, not once agreed."""
+    return evaluation.status != Evaluation.Status.AGREED
+
+
+def indicator_rows(evaluation: Evaluation, today: datetime.date | None = None) -> list[dict]:
+    """The frozen figures once in review, the live ones while a draft (as the report has them)."""
+    from buendnis.evaluation.report.data import indicator_rows as live_rows
+
+    if evaluation.snapshot:
+        return list(evaluation.snapshot.get("indicators", []))
+    today = today or timezone.localdate()
+    return live_rows(evaluation.agreement, evaluation.period, today)
+
+
+def indicator_values(
+    evaluation: Evaluation, today: datetime.date | None = None
+) -> list["IndicatorValue"]:
+    """The evaluation's indicator values: frozen once in review, live while a draft."""
+    from buendnis.evaluation.engine import IndicatorValue
+
+    return [IndicatorValue.from_dict(row) for row in indicator_rows(evaluation, today)]
+
+
+def display(value: Decimal | str | None) -> str:
+    """A figure as the page prints it: localised, without trailing zeros, "–" when missing."""
+    if value is None:
+        return "–"
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return str(value)  # a mark of suppression: "< 5" or "•"
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return formats.number_format(value, decimal_pos=min(places, 2), force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator as the page shows it (values possibly suppressed, formatted)."""
+
+    value: "IndicatorValue"
+    target: str
+    actual: str
+    previous: str
+    status_label: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any], exact: bool) -> "Row":
+        """Format an indicator for the page; outside the partners as the ministry copy has it."""
+        from buendnis.evaluation.engine import STATUS_LABELS, IndicatorValue
+        from buendnis.evaluation.report.protect import protect_indicator
+
+        value = IndicatorValue.from_dict(row)
+        shown = dict(row)
+        if not exact:
+            protect_indicator(shown, settings.SUPPRESSION_THRESHOLD)
+        return cls(
+            value=value,
+            target=display(value.target),
+            actual=display(shown["actual"]),
+            previous=display(shown["previous"]),
+            status_label=str(STATUS_LABELS.get(value.status, value.status)),
+        )
+
+
+@dataclass
+class GoalSection:
+    """One goal on the page: its indicators, the reflection and comment, its adjustments."""
+
+    goal: Goal
+    indicators: list[Row]
+    reflection: GoalReflection | None
+    adjustments: list[Adjustment]
+
+
+@dataclass(frozen=True)
+class PartnerApproval:
+    """A party to the agreement and its confirmation, if given."""
+
+    organisation: Organisation
+    role_label: str
+    approval: Approval | None
+
+
+@dataclass(frozen=True)
+class ManualRow:
+    """A manually measured indicator and its value for the period, if entered."""
+
+    indicator: Indicator
+    value: ManualValue | None
+
+
+@dataclass
+class EvaluationDetail:
+    """Everything the evaluation page shows, loaded in a fixed number of queries."""
+
+    evaluation: Evaluation
+    rows: list[Row]
+    goals: list[GoalSection]
+    duties: list[Row]
+    approvals: list[PartnerApproval]
+    events: list[EvaluationEvent]
+    previous: Evaluation | None
+    last_time: list[Adjustment]
+    manual: list[ManualRow]
+    exact: bool
+    unassigned: list[Adjustment] = field(default_factory=list)
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the figures come from the snapshot."""
+        return self.evaluation.snapshot is not None
+
+    @property
+    def pending(self) -> list[Organisation]:
+        """Parties that have not confirmed yet."""
+        return [p.organisation for p in self.approvals if p.approval is None]
+
+
+def _manual_rows(evaluation: Evaluation) -> list[ManualRow]:
+    indicators = list(
+        Indicator.objects.filter(
+            agreement_id=evaluation.agreement_id, source=Indicator.Source.MANUAL
+        ).order_by("code")
+    )
+    values = {
+        v.indicator_id: v
+        for v in ManualValue.objects.filter(
+            indicator__in=indicators, starts_on=evaluation.starts_on, ends_on=evaluation.ends_on
+        )
+    }
+    return [ManualRow(indicator, values.get(indicator.pk)) for indicator in indicators]
+
+
+def _approvals(evaluation: Evaluation) -> list[PartnerApproval]:
+    given = {a.organisation_id: a for a in evaluation.approvals.select_related("by")}
+    return [
+        PartnerApproval(p.organisation, p.get_role_display(), given.get(p.organisation_id))
+        for p in evaluation.agreement.partners.select_related("organisation")
+    ]
+
+
+def evaluation_detail(
+    *, evaluation: Evaluation, exact: bool, today: datetime.date | None = None
+) -> EvaluationDetail:
+    """Assemble the page: figures per goal with reflection, comments, adjustments and history."""
+    today = today or timezone.localdate()
+    rows = [Row.of(row, exact) for row in indicator_rows(evaluation, today)]
+    reflections = {r.goal_id: r for r in evaluation.reflections.all()}
+    adjustments = list(evaluation.adjustments.select_related("responsible", "goal"))
+    goals = []
+    for goal in Goal.objects.filter(agreement_id=evaluation.agreement_id).order_by("code"):
+        goals.append(
+            GoalSection(
+                goal=goal,
+                indicators=[row for row in rows if row.value.goal_code == goal.code],
+                reflection=reflections.get(goal.pk),
+                adjustments=[a for a in adjustments if a.goal_id == goal.pk],
+            )
+        )
+    return EvaluationDetail(
+        evaluation=evaluation,
+        rows=rows,
+        goals=goals,
+        duties=[row for row in rows if not row.value.goal_code],
+        approvals=_approvals(evaluation),
+        events=list(evaluation.events.select_related("by", "organisation")),
+        previous=previous_evaluation(evaluation),
+        last_time=adjustments_from_last_time(evaluation),
+        manual=_manual_rows(evaluation),
+        exact=exact,
+        unassigned=[a for a in adjustments if a.goal_id is None],
+    )
