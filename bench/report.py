@@ -182,6 +182,11 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temp SQLite file)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per step (median)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the report on a PostgreSQL database an earlier run already filled",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="buendnis-bench-report-") as tmp:
         database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
@@ -193,7 +198,9 @@ def main() -> None:
 
         translation.activate("de")
         result: dict[str, Any] = {"database": database_url.split("@")[-1]}
-        result["setup"] = setup(args.activities)
+        if args.reuse and not args.database_url:
+            parser.error("--reuse needs --database-url")
+        result["setup"] = "reused" if args.reuse else setup(args.activities)
         agreement = Agreement.objects.get(slug=FOUNDING)
         period = calendar_year(REPORTED_YEAR)
         result["data"] = {"agreement": FOUNDING, "period": period.key, **sizes(agreement, period)}
