@@ -134,11 +134,11 @@ def sizes(agreement: Any, period: Any) -> dict[str, int]:
 
 def bench_report(agreement: Any, period: Any, repeat: int) -> dict[str, Any]:
     """Time ``report_data`` and ``render_report`` per format, the floor and the ORM's SQL."""
-    from buendnis.evaluation.report.render import render_report
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from buendnis.evaluation.report.data import report_data
+    from buendnis.evaluation.report.render import render_report
 
     def data() -> dict[str, Any]:
         return report_data(agreement=agreement, period=period, today=TODAY)

@@ -12,7 +12,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Seconds between two progress writes; the last state is always written when the job ends.
 PROGRESS_INTERVAL = 0.3
+WRITE_ATTEMPTS = 6  # about 1.5 s of retries against a locked table (SQLite)
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -157,17 +158,38 @@ class _Progress:
         if self.last_write is not None and now - self.last_write < PROGRESS_INTERVAL:
             return
         self.last_write = now
-        ReportJob.objects.filter(pk=self.job_id, status=ReportJob.Status.RUNNING).update(
-            done=max(done, 0), total=max(total, 0), step=str(step)[:200]
-        )
+        try:
+            ReportJob.objects.filter(pk=self.job_id, status=ReportJob.Status.RUNNING).update(
+                done=max(done, 0), total=max(total, 0), step=str(step)[:200]
+            )
+        except OperationalError:  # the page reading it holds a lock; the next step tries again
+            self.last_write = None
+
+
+def _update(job_id: object, *, only_if: str | None = None, **state: object) -> int:
+    """Write the job's state, retrying briefly while another connection locks the table."""
+    jobs = ReportJob.objects.filter(pk=job_id)
+    if only_if is not None:
+        jobs = jobs.filter(status=only_if)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return jobs.update(**state)
+        except OperationalError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    return 0
 
 
 def report_job_run(job_id: object) -> None:
     """Render a pending job's report and store the file, or the reason it failed."""
     from buendnis.evaluation.report.render import render_report
 
-    taken = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
-        status=ReportJob.Status.RUNNING, step=_("Wird vorbereitet …")
+    taken = _update(
+        job_id,
+        only_if=ReportJob.Status.PENDING,
+        status=ReportJob.Status.RUNNING,
+        step=_("Wird vorbereitet …"),
     )
     if not taken:  # gone, or another worker has it already
         return
@@ -191,7 +213,8 @@ def report_job_run(job_id: object) -> None:
         _fail(job_id)
         raise
     total = max(progress.total, progress.done, 1)
-    ReportJob.objects.filter(pk=job_id).update(
+    _update(
+        job_id,
         status=ReportJob.Status.DONE,
         content=rendered.content,
         filename=rendered.filename[:200],
@@ -205,7 +228,8 @@ def report_job_run(job_id: object) -> None:
 
 def _fail(job_id: object) -> None:
     """Mark the job failed with a German explanation; the traceback is in the log."""
-    ReportJob.objects.filter(pk=job_id).update(
+    _update(
+        job_id,
         status=ReportJob.Status.FAILED,
         step="",
         error=_(

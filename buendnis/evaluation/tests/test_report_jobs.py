@@ -223,3 +223,28 @@ def test_it_renders_in_a_thread_once_the_transaction_commits(
         time.sleep(0.05)
     assert job.status == ReportJob.Status.DONE
     assert bytes(job.content) == b"%PDF-1.7 fake"
+
+
+def test_it_finishes_although_the_table_is_locked_for_a_moment(
+    agreement: Agreement, koordination: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    failures = {"left": 3}
+
+    def sometimes_locked(queryset: QuerySet, **fields: Any) -> int:
+        if queryset.model is ReportJob and failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("database table is locked: evaluation_reportjob")
+        return real_update(queryset, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", sometimes_locked)
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(render, "render_report", _fake_render(lambda p: p(1, 2, "Zahlen")))
+    job = _start(agreement, koordination)
+    assert failures["left"] == 0
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.error
+    assert bytes(job.content) == b"%PDF-1.7 fake"
