@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from buendnis.agreements.models import Agreement
+from buendnis.accounts.models import Organisation, User
+from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.evaluation import services
 from buendnis.evaluation.models import Evaluation
 from buendnis.evaluation.periods import calendar_year
 
@@ -18,3 +20,48 @@ def evaluation_of_year(agreement: Agreement, year: int, status: str, **extra: An
         status=status,
         **extra,
     )
+
+
+def setup_goals(agreement: Agreement) -> Agreement:
+    """Two goals, a counted indicator and a manual one (its value lets a test see freezing)."""
+    z1 = Goal.objects.create(agreement=agreement, code="Z1", title="Väter reflektieren")
+    Goal.objects.create(agreement=agreement, code="Z3", title="Multiplikator*innen")
+    Indicator.objects.create(
+        agreement=agreement,
+        goal=z1,
+        code="Z1.1",
+        name="Vätergruppen durchgeführt",
+        unit="Veranstaltungen",
+        level=1,
+        yearly_target=40,
+        source=Indicator.Source.ACTIVITIES,
+        filter={"metric": "count", "goals": ["Z1"]},
+    )
+    Indicator.objects.create(
+        agreement=agreement,
+        goal=z1,
+        code="Z1.9",
+        name="Organisationen mit Öffnungsschritten",
+        unit="Organisationen",
+        level=7,
+        yearly_target=3,
+        source=Indicator.Source.MANUAL,
+    )
+    return agreement
+
+
+def agree(
+    evaluation: Evaluation,
+    koordination: User,
+    referentin: User,
+    partner_org: Organisation,
+    ministry_org: Organisation,
+) -> Evaluation:
+    services.evaluation_approve(evaluation=evaluation, organisation=partner_org, by=koordination)
+    services.evaluation_approve(evaluation=evaluation, organisation=ministry_org, by=referentin)
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+def goal(agreement: Agreement, code: str) -> Goal:
+    return Goal.objects.get(agreement=agreement, code=code)

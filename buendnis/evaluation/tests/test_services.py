@@ -13,37 +13,10 @@ from buendnis.evaluation.manual import manual_value_set
 from buendnis.evaluation.models import Adjustment, Evaluation, EvaluationEvent
 from buendnis.evaluation.periods import RANGE, Period, calendar_year
 from buendnis.evaluation.services import EvaluationInvalid
+from buendnis.evaluation.tests.factories import agree, goal, setup_goals
 
 pytestmark = pytest.mark.django_db
 Kind = EvaluationEvent.Kind
-
-
-def setup_goals(agreement: Agreement) -> Agreement:
-    """Two goals, a counted indicator and a manual one (its value lets a test see freezing)."""
-    z1 = Goal.objects.create(agreement=agreement, code="Z1", title="Väter reflektieren")
-    Goal.objects.create(agreement=agreement, code="Z3", title="Multiplikator*innen")
-    Indicator.objects.create(
-        agreement=agreement,
-        goal=z1,
-        code="Z1.1",
-        name="Vätergruppen durchgeführt",
-        unit="Veranstaltungen",
-        level=1,
-        yearly_target=40,
-        source=Indicator.Source.ACTIVITIES,
-        filter={"metric": "count", "goals": ["Z1"]},
-    )
-    Indicator.objects.create(
-        agreement=agreement,
-        goal=z1,
-        code="Z1.9",
-        name="Organisationen mit Öffnungsschritten",
-        unit="Organisationen",
-        level=7,
-        yearly_target=3,
-        source=Indicator.Source.MANUAL,
-    )
-    return agreement
 
 
 @pytest.fixture
@@ -51,48 +24,8 @@ def evaluating(agreement: Agreement) -> Agreement:
     return setup_goals(agreement)
 
 
-@pytest.fixture
-def draft(evaluating: Agreement, koordination: User) -> Evaluation:
-    return services.evaluation_create(
-        agreement=evaluating, period=calendar_year(2025), by=koordination
-    )
-
-
-@pytest.fixture
-def review(draft: Evaluation, koordination: User) -> Evaluation:
-    return services.evaluation_freeze(evaluation=draft, by=koordination)
-
-
-def agree(
-    evaluation: Evaluation,
-    koordination: User,
-    referentin: User,
-    partner_org: Organisation,
-    ministry_org: Organisation,
-) -> Evaluation:
-    services.evaluation_approve(evaluation=evaluation, organisation=partner_org, by=koordination)
-    services.evaluation_approve(evaluation=evaluation, organisation=ministry_org, by=referentin)
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-@pytest.fixture
-def agreed(
-    review: Evaluation,
-    koordination: User,
-    referentin: User,
-    partner_org: Organisation,
-    ministry_org: Organisation,
-) -> Evaluation:
-    return agree(review, koordination, referentin, partner_org, ministry_org)
-
-
 def kinds(evaluation: Evaluation) -> list[str]:
     return list(evaluation.events.values_list("kind", flat=True))
-
-
-def goal(agreement: Agreement, code: str) -> Goal:
-    return Goal.objects.get(agreement=agreement, code=code)
 
 
 # --- create -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from buendnis.agreements.models import Agreement, Indicator
 from buendnis.evaluation import services
 from buendnis.evaluation.models import Adjustment, Evaluation, EvaluationEvent, ManualValue
 from buendnis.evaluation.periods import calendar_year
-from buendnis.evaluation.tests.test_services import agree, goal, setup_goals
+from buendnis.evaluation.tests.factories import goal, setup_goals
 
 pytestmark = pytest.mark.django_db
 
@@ -33,29 +33,6 @@ def evaluating(agreement: Agreement) -> Agreement:
     agreement.signed_on = datetime.date(2019, 6, 3)
     agreement.save(update_fields=["signed_on"])
     return setup_goals(agreement)
-
-
-@pytest.fixture
-def draft(evaluating: Agreement, koordination: User) -> Evaluation:
-    return services.evaluation_create(
-        agreement=evaluating, period=calendar_year(2025), by=koordination
-    )
-
-
-@pytest.fixture
-def review(draft: Evaluation, koordination: User) -> Evaluation:
-    return services.evaluation_freeze(evaluation=draft, by=koordination)
-
-
-@pytest.fixture
-def agreed(
-    review: Evaluation,
-    koordination: User,
-    referentin: User,
-    partner_org: Organisation,
-    ministry_org: Organisation,
-) -> Evaluation:
-    return agree(review, koordination, referentin, partner_org, ministry_org)
 
 
 # --- list and create ----------------------------------------------------------------
