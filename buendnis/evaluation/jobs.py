@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from buendnis.accounts.models import User
 from buendnis.agreements.models import Agreement
-from buendnis.evaluation.models import Evaluation, ReportJob
+from buendnis.evaluation.models import ReportJob
 from buendnis.evaluation.periods import Period
+from buendnis.evaluation.selectors import evaluation_of_period
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,6 @@ class ReportJobInvalid(ValueError):
 def _clock() -> float:
     """Monotonic seconds (a function so tests can move time on)."""
     return time.monotonic()
-
-
-def evaluation_for(*, agreement: Agreement, period: Period) -> Evaluation | None:
-    """The agreement's evaluation of exactly this period, if one was opened."""
-    return Evaluation.objects.filter(
-        agreement=agreement, starts_on=period.start, ends_on=period.end
-    ).first()
 
 
 def job_period(job: ReportJob) -> Period:
@@ -79,7 +73,7 @@ def report_job_start(
     _forget_old_jobs(user)
     job = ReportJob.objects.create(
         agreement=agreement,
-        evaluation=evaluation_for(agreement=agreement, period=period),
+        evaluation=evaluation_of_period(agreement=agreement, period=period),
         starts_on=period.start,
         ends_on=period.end,
         period_kind=period.kind,

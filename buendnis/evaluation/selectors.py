@@ -2,12 +2,12 @@
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal, Indicator
@@ -19,7 +19,7 @@ from buendnis.evaluation.models import (
     GoalReflection,
     ManualValue,
 )
-from buendnis.evaluation.periods import PeriodInvalid, parse
+from buendnis.evaluation.periods import Period, PeriodInvalid, parse
 
 if TYPE_CHECKING:
     from buendnis.evaluation.engine import IndicatorValue
@@ -32,12 +32,8 @@ def evaluations_of(agreement: Agreement) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(agreement=agreement).order_by("-starts_on", "-ends_on")
 
 
-def evaluation_for(*, agreement: Agreement, period_key: str) -> Evaluation | None:
-    """The evaluation behind a URL's period key, or None when there is none (or no such key)."""
-    try:
-        period = parse(period_key, agreement)
-    except PeriodInvalid:
-        return None
+def evaluation_of_period(*, agreement: Agreement, period: Period) -> Evaluation | None:
+    """The agreement's evaluation of exactly this period, if one was opened."""
     return (
         Evaluation.objects.select_related("agreement")
         .filter(agreement=agreement, starts_on=period.start, ends_on=period.end)
@@ -45,15 +41,27 @@ def evaluation_for(*, agreement: Agreement, period_key: str) -> Evaluation | Non
     )
 
 
-def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
-    """The latest evaluation of the same agreement whose period ends before this one starts."""
+def evaluation_for(*, agreement: Agreement, period_key: str) -> Evaluation | None:
+    """The evaluation behind a URL's period key, or None when there is none (or no such key)."""
+    try:
+        period = parse(period_key, agreement)
+    except PeriodInvalid:
+        return None
+    return evaluation_of_period(agreement=agreement, period=period)
+
+
+def evaluation_before(*, agreement_id: int, day: datetime.date) -> Evaluation | None:
+    """The agreement's latest evaluation whose period ended before ``day``."""
     return (
-        Evaluation.objects.filter(
-            agreement_id=evaluation.agreement_id, ends_on__lt=evaluation.starts_on
-        )
+        Evaluation.objects.filter(agreement_id=agreement_id, ends_on__lt=day)
         .order_by("-ends_on", "-starts_on")
         .first()
     )
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The latest evaluation of the same agreement whose period ends before this one starts."""
+    return evaluation_before(agreement_id=evaluation.agreement_id, day=evaluation.starts_on)
 
 
 def adjustments_from_last_time(evaluation: Evaluation) -> list[Adjustment]:
@@ -98,15 +106,10 @@ def indicator_values(
 
 
 def display(value: Decimal | str | None) -> str:
-    """A figure as the page prints it: localised, without trailing zeros, "–" when missing."""
-    if value is None:
-        return "–"
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError):
-        return str(value)  # a mark of suppression: "< 5" or "•"
-    places = max(0, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, decimal_pos=min(places, 2), force_grouping=True)
+    """A figure as the page prints it: localised like the report, "–" when missing."""
+    from buendnis.evaluation.report.formatting import format_value
+
+    return format_value(value)
 
 
 @dataclass(frozen=True)

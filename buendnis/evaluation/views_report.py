@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from buendnis.accounts.policy import Action, can, requires
 from buendnis.agreements.models import Agreement
-from buendnis.evaluation import jobs
+from buendnis.evaluation import jobs, selectors
 from buendnis.evaluation.models import ReportJob
 from buendnis.evaluation.periods import Period, PeriodInvalid, parse
 
@@ -95,7 +95,7 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         agreement=agreement,
         period=period_obj,
         copy=copy,
-        evaluation=jobs.evaluation_for(agreement=agreement, period=period_obj),
+        evaluation=selectors.evaluation_of_period(agreement=agreement, period=period_obj),
         user=request.user,
     )
     context.update(

@@ -21,6 +21,7 @@ from buendnis.evaluation.report.formatting import format_date
 from buendnis.evaluation.report.protect import ministry_copy
 from buendnis.evaluation.report.sections import build_sections
 from buendnis.evaluation.report.tables import CURRENT, PREVIOUS
+from buendnis.evaluation.selectors import evaluation_before, evaluation_of_period
 from buendnis.feedback.models import Answer
 from buendnis.feedback.results import label_of
 
@@ -80,11 +81,7 @@ def _adjustments(evaluation: Evaluation | None) -> list[dict[str, Any]]:
 
 def last_time(agreement: Agreement, period: Period) -> dict[str, Any] | None:
     """The adjustments agreed in the latest evaluation that ended before this period."""
-    before = (
-        Evaluation.objects.filter(agreement=agreement, ends_on__lt=period.start)
-        .order_by("-ends_on")
-        .first()
-    )
+    before = evaluation_before(agreement_id=agreement.pk, day=period.start)
     if before is None:
         return None
     return {
@@ -173,9 +170,7 @@ def report_context(
         raise ValueError(f"unknown copy: {copy!r} (known: {', '.join(COPIES)})")
     today = today or timezone.localdate()
     if evaluation is None:
-        evaluation = Evaluation.objects.filter(
-            agreement=agreement, starts_on=period.start, ends_on=period.end
-        ).first()
+        evaluation = evaluation_of_period(agreement=agreement, period=period)
     data = figures(
         agreement=agreement, period=period, evaluation=evaluation, today=today, progress=progress
     )

@@ -10,8 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from tqdm import tqdm
 
 from buendnis.agreements.models import Agreement
-from buendnis.evaluation.jobs import ReportJobInvalid, Stages, check_choice, evaluation_for
+from buendnis.evaluation.jobs import ReportJobInvalid, Stages, check_choice
 from buendnis.evaluation.periods import Period, PeriodInvalid, parse
+from buendnis.evaluation.selectors import evaluation_of_period
 
 # The bar shows only when rendering takes longer than this many seconds.
 PROGRESS_DELAY = 1.0
@@ -99,7 +100,7 @@ class Command(BaseCommand):
                 period=period,
                 fmt=options["fmt"],
                 copy=options["copy"],
-                evaluation=evaluation_for(agreement=agreement, period=period),
+                evaluation=evaluation_of_period(agreement=agreement, period=period),
                 progress=progress,
             )
         return rendered.content, rendered.filename
