@@ -8,7 +8,12 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
+from buendnis.accounts.policy import (
+    AnyUser,
+    is_admin,
+    organisation_ids,
+    visible_agreement_ids,
+)
 from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.core.suppression import suppressed
@@ -22,8 +27,8 @@ def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
     if is_admin(user):
         return Activity.objects.all()
     return Activity.objects.filter(
-        organisation_id__in=organisation_ids(user),
-        agreement__in=visible_agreements(user),
+        organisation_id__in=sorted(organisation_ids(user)),
+        agreement_id__in=visible_agreement_ids(user),
     )
 
 
@@ -39,6 +44,8 @@ class ActivityFilter:
     status: str | None = None
     organisation: int | None = None
     search: str = ""
+    overdue: bool = False  # past the § 7 deadline and not yet documented
+    mine: bool = False  # the user is responsible
 
 
 def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activity]:
@@ -61,6 +68,11 @@ def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activit
         activities = activities.filter(status=filters.status)
     if filters.organisation:
         activities = activities.filter(organisation_id=filters.organisation)
+    if filters.overdue:
+        scope = None if is_admin(user) else visible_agreement_ids(user)
+        activities = overdue(activities, now=timezone.now(), agreement_ids=scope)
+    if filters.mine:
+        activities = activities.filter(responsible_id=user.pk)
     if filters.search:
         term = filters.search.strip()
         activities = activities.filter(
@@ -108,7 +120,7 @@ def current_deadline_days(agreement: Agreement) -> int | None:
     return procedure.deadline_days if procedure else None
 
 
-def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
+def latest_deadlines(agreement_ids: QuerySet | list[int] | None = None) -> dict[int, int]:
     """Each agreement's § 7 deadline in days, from its newest procedure version."""
     procedures = DocumentationProcedure.objects.order_by("agreement_id", "version")
     if agreement_ids is not None:
@@ -116,9 +128,17 @@ def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
     return dict(procedures.values_list("agreement_id", "deadline_days"))
 
 
-def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QuerySet[Activity]:
-    """The held but undocumented activities past their own agreement's deadline."""
-    agreement_ids = activities.order_by().values("agreement_id")
+def overdue(
+    activities: QuerySet[Activity],
+    *,
+    now: datetime.datetime,
+    agreement_ids: list[int] | None = None,
+) -> QuerySet[Activity]:
+    """The held but undocumented activities past their own agreement's deadline.
+
+    ``agreement_ids`` narrows the deadlines read to the agreements the activities can belong
+    to (all agreements if not given; there are few, unlike activities).
+    """
     past_deadline = Q(pk__in=[])
     for agreement_id, days in latest_deadlines(agreement_ids).items():
         cutoff = now - datetime.timedelta(days=days)
@@ -126,15 +146,82 @@ def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QueryS
     return activities.filter(past_deadline, status__in=OPEN_STATUSES)
 
 
+def _overdue_visible(
+    *, user: AnyUser, now: datetime.datetime, only_responsible: bool
+) -> QuerySet[Activity]:
+    scope = None if is_admin(user) else visible_agreement_ids(user)
+    activities = overdue(activities_visible_to(user), now=now, agreement_ids=scope)
+    if only_responsible:
+        activities = activities.filter(responsible=user)
+    return activities
+
+
 def overdue_activities(
     *, user: AnyUser, now: datetime.datetime | None = None, only_responsible: bool = False
 ) -> list[Activity]:
-    """What the user sees of the overdue activities, oldest first."""
-    activities = overdue(activities_visible_to(user), now=now or timezone.now())
-    if only_responsible:
-        activities = activities.filter(responsible=user)
+    """What the user sees of the overdue activities, oldest first (unbounded: not for pages)."""
+    activities = _overdue_visible(
+        user=user, now=now or timezone.now(), only_responsible=only_responsible
+    )
     return list(
         activities.select_related("format", "responsible", "agreement").order_by("ends_at", "id")
+    )
+
+
+DASHBOARD_OVERDUE = 10  # the most urgent items the dashboard names; the rest are counted
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue activity and by how many whole days its deadline has passed."""
+
+    activity: Activity
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    """The dashboard's § 7 section: counts per agreement and the most urgent items."""
+
+    total: int
+    by_agreement: list[tuple[Agreement, int]]
+    most_urgent: list[OverdueItem]
+
+
+def overdue_summary(
+    *,
+    user: AnyUser,
+    now: datetime.datetime | None = None,
+    only_responsible: bool = False,
+    limit: int = DASHBOARD_OVERDUE,
+) -> OverdueSummary:
+    """Counts and the ``limit`` longest-overdue activities: the same queries at any size."""
+    now = now or timezone.now()
+    activities = _overdue_visible(user=user, now=now, only_responsible=only_responsible)
+    counts = dict(
+        activities.order_by()
+        .values("agreement_id")
+        .annotate(n=Count("id"))
+        .values_list("agreement_id", "n")
+    )
+    if not counts:
+        return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
+    agreements = Agreement.objects.filter(pk__in=counts).order_by("title")
+    deadlines = latest_deadlines(agreement_ids=list(counts))
+    urgent = activities.select_related("responsible", "agreement").order_by("ends_at", "id")
+    most_urgent = [
+        OverdueItem(
+            activity=activity,
+            days_overdue=(
+                now - activity.ends_at - datetime.timedelta(days=deadlines[activity.agreement_id])
+            ).days,
+        )
+        for activity in urgent[:limit]
+    ]
+    return OverdueSummary(
+        total=sum(counts.values()),
+        by_agreement=[(agreement, counts[agreement.pk]) for agreement in agreements],
+        most_urgent=most_urgent,
     )
 
 
