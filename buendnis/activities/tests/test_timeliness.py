@@ -183,14 +183,14 @@ def test_it_links_the_count_to_the_filtered_list(
     theirs = make_activity(title="Lenas Workshop", status="held", starts_at=_ago(22))
     Activity.objects.filter(pk=theirs.pk).update(responsible=colleague)
     make_activity(title="Noch in der Frist", status="held", starts_at=_ago(2))
-    make_activity(title="Dokumentiert", starts_at=_ago(30))
+    make_activity(title="Längst erledigt", starts_at=_ago(30))
     client = Client()
 
     client.force_login(koordination)
     assert "?overdue=on" in client.get(reverse("core:home")).text
     listed = client.get(reverse("activities:list") + "?overdue=on").text
     assert "Samirs Workshop" in listed and "Lenas Workshop" in listed
-    assert "Noch in der Frist" not in listed and "Dokumentiert" not in listed
+    assert "Noch in der Frist" not in listed and "Längst erledigt" not in listed
 
     client.force_login(fachkraft)
     assert "?overdue=on&amp;mine=on" in client.get(reverse("core:home")).text
