@@ -284,7 +284,7 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
         documented_in_time=Count("id", filter=in_time),
     )
-    documenting = set(held.values_list("organisation_id", flat=True).distinct())
+    documenting = set(held.order_by().values_list("organisation_id", flat=True).distinct())
     exact = is_admin(user) or documenting <= organisation_ids(user)
     shown = totals if exact else {key: suppressed(value) for key, value in totals.items()}
     return AgreementFigures(year=year, exact=exact, **shown)
