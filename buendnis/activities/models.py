@@ -252,9 +252,9 @@ class Activity(models.Model):
         ]
         indexes = [
             models.Index(fields=["agreement", "-starts_at", "-id"], name="activity_agr_start"),
-            models.Index(
-                fields=["organisation", "agreement", "-starts_at"], name="activity_org_start"
-            ),
+            # The list, newest first, of what one organisation documented (in any of its
+            # agreements): read in order, so the first page needs no sort.
+            models.Index(fields=["organisation", "-starts_at", "-id"], name="activity_org_newest"),
             models.Index(fields=["agreement", "status", "ends_at"], name="activity_agr_status"),
             models.Index(fields=["agreement", "kreis"], name="activity_agr_kreis"),
             models.Index(fields=["agreement", "format"], name="activity_agr_format"),
