@@ -185,20 +185,42 @@ def deep_pages(scenario: dict[str, Any]) -> dict[str, int]:
 
 def page_sql(page: Page) -> list[str]:
     """The statements the page sends, captured in-process with Django's test client."""
-    from django.db import connection
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from buendnis.accounts.models import User
 
-    client = Client()
+    # The test client would end the transaction below at the request's start and end.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    client = Client(SERVER_NAME="127.0.0.1")
     if page.user:
         client.force_login(User.objects.get(username=page.user))
-    with CaptureQueriesContext(connection) as captured:
+    # Writes (a feedback answer) are rolled back here and in the replay.
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
         response = client.get(page.path) if page.post is None else client.post(page.path, page.post)
+        transaction.set_rollback(True)
     assert response.status_code in (200, 302), (page, response.status_code)
-    # Writes (session, feedback answer) are replayed inside a rolled-back transaction.
-    return [q["sql"] for q in captured.captured_queries]
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+
+
+def slowest(statements: list[str], count: int = 3) -> list[tuple[float, str]]:
+    """The statements that take longest, in milliseconds, to see where a page's time goes."""
+    from django.db import connection, transaction
+
+    timed = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in statements:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+            timed.append((round((time.perf_counter() - started) * 1000, 1), sql[:300]))
+        transaction.set_rollback(True)
+    return sorted(timed, reverse=True)[:count]
 
 
 def replay(statements: list[str], repeat: int) -> float:
@@ -638,6 +660,7 @@ def main() -> None:
                     statements = page_sql(page)
                     floor = replay(statements, args.repeat)
                     measured.update(
+                        slowest=slowest(statements),
                         queries=len(statements),
                         floor_seconds=floor,
                         ratio=measured["seconds"] / floor if floor else None,
