@@ -469,7 +469,8 @@ def junk_upload(path: Path, megabytes: int) -> None:
     line = "Unsinn;" * 30 + "noch mehr Unsinn\r\n"
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(header + "\r\n")
-        for _ in range(megabytes * 2**20 // len(line)):
+        # just under the upload limit (``views_io.MAX_UPLOAD_BYTES``)
+        for _ in range((megabytes * 2**20 - len(header) - 2) // len(line)):
             out.write(line)
 
 
