@@ -1,7 +1,7 @@
 """Measure Bündnis over HTTP against the production server at a million activities.
 
-    .venv/bin/python bench/http.py --database-url URL --setup [--activities 1000000]
-    .venv/bin/python bench/http.py --database-url URL [--workers 4] [--load-seconds 60]
+    .venv/bin/python bench/http_bench.py --database-url URL --setup [--activities 1000000]
+    .venv/bin/python bench/http_bench.py --database-url URL [--workers 4] [--load-seconds 60]
 
 Each key page is timed over HTTP (gunicorn, keep-alive) against a replay of the SQL it
 sends; the CSV export against PostgreSQL's ``COPY`` of the same columns; a 50 MB upload of
@@ -9,35 +9,28 @@ junk for the worker's memory; then a bounded load run with wrk on 127.0.0.1. See
 ``bench/README.md``.
 """
 
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-# This file is named like the standard library's ``http`` package, and Python puts the
-# script's folder first on the path: move it last, behind the standard library, before
-# anything imports ``http`` (the sibling bench scripts are still found).
-BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+import report as report_bench  # bench/ is on the path: it holds this script
+import run as run_bench  # the export floor's SQL
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
-
-import report as report_bench  # noqa: E402 - its set-up and Django start are shared
-import run as run_bench  # noqa: E402 - the export floor's SQL
-
-ROOT = BENCH.parent
+ROOT = Path(__file__).resolve().parent.parent
 OTHER_AGREEMENTS = 4  # large partners: about 250,000 activities each at a million
 PASSWORD = "bench-http-password"  # noqa: S105 - only for the throwaway bench database
 LOGIN = "/konto/anmelden/"
