@@ -275,7 +275,7 @@ class Server:
                 "--threads=1",
                 "--timeout=30",
                 f"--access-logfile={self.access_log}",
-                "--access-logformat=%(m)s %(U)s%(q)s %(s)s %(D)s %(B)s",
+                "--access-logformat=%(m)s|%(U)s|%(q)s|%(s)s|%(D)s|%(B)s",
             ],
             cwd=ROOT,
             env=env,
@@ -568,10 +568,12 @@ def load_run(
     with server.access_log.open() as log:
         log.seek(offset)
         for line in log:
-            parts = line.split()
-            if len(parts) < 5:
+            parts = line.strip().split("|")
+            if len(parts) < 6:
                 continue
-            method, path, status, micros = parts[0], parts[1], int(parts[2]), int(parts[3])
+            method, path, query = parts[0], parts[1], parts[2]
+            status, micros = int(parts[3]), int(parts[4])
+            path = f"{path}?{query}" if query and query != "-" else path
             name = names.get((method == "POST", path), path)
             per_page.setdefault(name, []).append((status, micros / 1e6))
     pages_out = {}
