@@ -141,18 +141,15 @@ def test_it_asks_the_same_question_once(
 def test_it_still_reads_manual_values_per_indicator(documenting: Agreement) -> None:
     from buendnis.evaluation.engine import Measures, measured
 
-    Indicator.objects.bulk_create(
-        Indicator(
+    for code in ("M1", "M2"):
+        Indicator.objects.create(
             agreement=documenting,
             code=code,
             name="manuell",
             unit="Anzahl",
             level=1,
             source="manual",
-            filter={},
-        )  # fmt: skip
-        for code in ("M1", "M2")
-    )
+        )
     first, second = Indicator.objects.filter(code__in=["M1", "M2"]).order_by("code")
     taken: Measures = {}
     measured(first, YEAR, TODAY, taken)
