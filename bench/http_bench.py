@@ -246,6 +246,7 @@ class Server:
     database_url: str
     workers: int
     data_dir: str
+    threads: int = 4
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     access_log: Path | None = None
@@ -272,7 +273,7 @@ class Server:
                 # gthread: keep-alive, and the main thread keeps telling the arbiter it is
                 # alive while a long export streams, so the timeout does not cut it
                 "--worker-class=gthread",
-                "--threads=1",
+                f"--threads={self.threads}",
                 "--timeout=30",
                 f"--access-logfile={self.access_log}",
                 "--access-logformat=%(m)s|%(U)s|%(q)s|%(s)s|%(D)s|%(B)s",
@@ -531,7 +532,15 @@ def load_run(
 ) -> dict[str, Any]:
     """wrk over the mix of pages and users; per-page figures from gunicorn's access log."""
     entries = []
+    tagged = []
     for page, cookie in mix:
+        # a tag the pages ignore tells the access log's lines apart (the dashboards all
+        # have the path "/")
+        tag = re.sub(r"[^a-z]+", "-", page.name.lower()).strip("-")
+        separator = "&" if "?" in page.path else "?"
+        page = Page(page.name, page.user, f"{page.path}{separator}bench={tag}", page.post)
+        tagged.append((page, cookie))
+    for page, cookie in tagged:
         headers = ["Cookie = " + _lua(cookie)] if cookie else []
         body = ""
         if page.post is not None:
@@ -563,7 +572,7 @@ def load_run(
         check=True,
     )
     out = result.stdout
-    names = {(p.post is not None, p.path): p.name for p, _c in mix}
+    names = {re.search(r"bench=([a-z-]+)", p.path)[1]: p.name for p, _c in tagged}
     per_page: dict[str, list[tuple[int, float]]] = {}
     with server.access_log.open() as log:
         log.seek(offset)
@@ -574,7 +583,8 @@ def load_run(
             method, path, query = parts[0], parts[1], parts[2]
             status, micros = int(parts[3]), int(parts[4])
             path = f"{path}?{query}" if query and query != "-" else path
-            name = names.get((method == "POST", path), path)
+            tag = re.search(r"bench=([a-z-]+)", query)
+            name = names.get(tag[1], path) if tag else f"{method} {path}"
             per_page.setdefault(name, []).append((status, micros / 1e6))
     pages_out = {}
     for name, hits in sorted(per_page.items()):
@@ -614,6 +624,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--setup", action="store_true", help="fill the (empty) database first")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=32)
@@ -639,7 +650,8 @@ def main() -> None:
 
         result["activities"] = Activity.objects.count()
         result["workers"] = args.workers
-        server = Server(args.database_url, args.workers, tmp)
+        result["threads"] = args.threads
+        server = Server(args.database_url, args.workers, tmp, threads=args.threads)
         server.start()
         try:
             cookies = {

@@ -20,7 +20,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="activity",
             index=models.Index(
-                fields=["organisation", "-starts_at", "-id"], name="activity_org_newest"
+                fields=["organisation", "-starts_at", "-id", "agreement", "status"],
+                name="activity_org_newest",
             ),
         ),
         migrations.AddIndex(
