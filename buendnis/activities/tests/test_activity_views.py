@@ -79,9 +79,9 @@ def test_it_names_the_visible_agreements_in_the_list_query(
     with CaptureQueriesContext(connection) as page:
         response = _client(fachkraft).get(reverse("activities:list"))
     assert "Eigene" in response.text
-    (listed,) = [q["sql"] for q in page.captured_queries if '"title" AS "title"' in q["sql"]]
+    (listed,) = [q["sql"] for q in page.captured_queries if '"starts_at" DESC' in q["sql"]]
     assert "agreementpartner" not in listed
-    assert f"IN ({mine.agreement_id})" in listed
+    assert f'"agreement_id" IN ({mine.agreement_id})' in listed
 
 
 def test_it_denies_the_list_to_the_ministry(documenting: Agreement, referentin: User) -> None:
