@@ -8,7 +8,7 @@ least one network partner). The activity filter keys of ``base`` apply.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Indicator
@@ -24,9 +24,12 @@ def measure(*, indicator: Indicator, period: Period, today: datetime.date) -> Me
     metric = metric_of(indicator.filter, METRICS)
     held = held_activities(agreement=indicator.agreement, period=period, filter=indicator.filter)
     if metric == "active_partners":
-        # From the held activities out: PostgreSQL then looks up each one's links, where
-        # ``link.activity_id IN (held)`` had it read every link of every agreement.
-        value = held.aggregate(n=Count("network_partners", distinct=True))["n"]
+        value = (
+            PartnerLink.objects.filter(activity__in=held.values("pk"))
+            .values("networkpartner_id")
+            .distinct()
+            .count()
+        )
     else:
         value = held.filter(Exists(PartnerLink.objects.filter(activity_id=OuterRef("pk")))).count()
     return Measure(actual=Decimal(value))
