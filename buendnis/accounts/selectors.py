@@ -36,7 +36,12 @@ def people_list(*, user: AnyUser, organisation: Organisation | None = None) -> Q
         people = User.objects.filter(Q(memberships__in=memberships) | Q(is_superuser=True))
     return (
         people.distinct()
-        .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="shown"))
+        .prefetch_related(
+            # All memberships for the policy's question (whom the user manages), the
+            # managed ones for the page.
+            "memberships",
+            Prefetch("memberships", queryset=memberships, to_attr="shown"),
+        )
         .order_by("-is_active", "last_name", "first_name", "username")
     )
 

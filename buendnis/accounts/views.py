@@ -167,10 +167,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
     organisation = None
     if request.GET.get("organisation"):
         organisation = _organisation_for_user(request, _int(request.GET["organisation"]))
+    people = selectors.people_list(user=request.user, organisation=organisation)
     context = {
         "organisations": organisations,
         "organisation": organisation,
-        "people": selectors.people_list(user=request.user, organisation=organisation),
+        "people": people,
+        "manageable": {p.pk for p in people if can(request.user, Action.PEOPLE_MANAGE, p)},
         "invitations": selectors.open_invitations(user=request.user, organisation=organisation),
     }
     return render(request, "accounts/people_list.html", context)

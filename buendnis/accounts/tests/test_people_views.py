@@ -188,3 +188,30 @@ def test_it_lets_the_admin_change_any_role_but_not_deactivate_the_last_admin(
     assert second.is_superuser
     client.post(reverse("accounts:person_deactivate", args=[admin_user.pk]))
     assert not User.objects.get(pk=admin_user.pk).is_active
+
+
+def test_it_lists_people_in_a_fixed_number_of_queries(
+    koordination: User,
+    partner_org: Organisation,
+    other_org: Organisation,
+    django_assert_max_num_queries: object,
+) -> None:
+    for n in range(12):
+        person = user_create(
+            username=f"person{n}",
+            password=PASSWORD,
+            organisation=partner_org,
+            role=Membership.Role.FACHKRAFT,
+        )
+        if n % 3 == 0:  # works elsewhere too: listed, but the admin's to manage
+            Membership.objects.create(
+                user=person, organisation=other_org, role=Membership.Role.FACHKRAFT
+            )
+    client = _signed_in(koordination)
+    # Fewer queries than people: no query per person (8 today: session, user, nav, page).
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        response = client.get(reverse("accounts:people_list"))
+    assert len(response.context["people"]) == 13
+    assert len(response.context["manageable"]) == 9
+    shared = User.objects.get(username="person0")
+    assert reverse("accounts:person_detail", args=[shared.pk]) not in response.text
