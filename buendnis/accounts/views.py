@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts import selectors, services
@@ -211,7 +211,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Die Einladung an %(email)s ist verschickt; der Link gilt %(days)s Tage.")
+                ngettext(
+                    "Die Einladung an %(email)s ist verschickt; der Link gilt %(days)s Tag.",
+                    "Die Einladung an %(email)s ist verschickt; der Link gilt %(days)s Tage.",
+                    settings.INVITATION_DAYS,
+                )
                 % {"email": invitation.email, "days": settings.INVITATION_DAYS},
             )
             return redirect("accounts:people_list")
@@ -276,7 +280,7 @@ def _render_person(
         )
         for membership in memberships
     ]
-    context = {"person": person, "forms": forms, "is_self": person.pk == request.user.pk}
+    context = {"person": person, "forms": forms}
     return render(request, "accounts/person_detail.html", context, status=status)
 
 
