@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from buendnis.activities.models import Activity, Format
+from buendnis.core.identifiers import mask_identifiers
 from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
@@ -99,6 +100,8 @@ def parse_answers(
     """Check submitted values against the questions; unanswered questions are skipped.
 
     Raises ``FeedbackRefused("invalid")`` for a value no form control could have sent.
+    Free text is never refused for what it says: identifiers in it (names, phone numbers,
+    e-mail addresses …) are masked here, before anything is stored.
     """
     parsed = []
     allowed_scale = {str(point) for point in SCALE_POINTS}
@@ -117,7 +120,7 @@ def parse_answers(
         else:
             if len(value) > FREE_TEXT_MAX:
                 raise FeedbackRefused("invalid")
-            parsed.append((question, {"text": value}))
+            parsed.append((question, {"text": mask_identifiers(value)}))
     return parsed
 
 
