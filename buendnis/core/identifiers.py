@@ -440,7 +440,7 @@ class _NameFinder:
     def known(self, token: _Token) -> bool:
         """The name list holds the word (each part of a double name)."""
         parts = token.folded.split("-")
-        every = self.names.first_names | self.names.surnames
+        every = self.names.all_names
         if len(parts) > 1:
             return all(part in every for part in parts) and any(
                 part in self.names.first_names or part in self.names.standalone_surnames
@@ -522,7 +522,7 @@ class _NameFinder:
     def _name_like(self, word: str) -> bool:
         folded = word.casefold()
         return folded not in FUNCTION_WORDS and (
-            word[0].isupper() or folded in self.names.first_names | self.names.surnames
+            word[0].isupper() or folded in self.names.all_names
         )
 
 

@@ -80,7 +80,7 @@ Lima Linde Lot Madrid Mai Major Man Mark Marine Max Maya Medina Mentor Mio Mir M
 Muslim Nazi Noble Nord Nova Nur Olympia Paris Park Pastor Per Post Power Prima Prinz Queen
 Real Reine Rosa Saal Safari Saga Salami Salat Server Sole Solange Sommer Stark Summer Sydney
 Tage Tara Tor Urban Van Vater Villa Wadi Wage Ward Washington West Wille Will Winter Yoga York
-Ade Ami Among Baba Sep Ante Asta Autumn Bare Beat Bergen Bill Canal Chase Charity Coca Comfort
+Ade Ami Among Baba Sep Ramadan Eder Erbil Muslima Ante Asta Autumn Bare Beat Bergen Bill Canal Chase Charity Coca Comfort
 Constant Coral Crystal Dawn Dean Delle Destiny Diamond Divan Dom Duke Earl Edit Eitel Else Ester
 Eta Fancy Floor Fügen Gema Gene Gottlob Grant Gras Grau Greet Grit Gun Gust Guy Hardy Harm Harsh
 Hellen Hunter Immaculate Innocent Ion Jail Januar Jet Joke Kadi Kamel Kenter Klima Kuba Lago Laib
@@ -98,6 +98,7 @@ class NameList:
 
     first_names: frozenset[str]
     surnames: frozenset[str]
+    all_names: frozenset[str]
     standalone_surnames: frozenset[str]
     not_names: frozenset[str]
 
@@ -132,9 +133,11 @@ def name_list() -> NameList:
     def fold(names: set[str]) -> frozenset[str]:
         return frozenset(folded for name in names if len(folded := name.casefold()) > 2) - not_names
 
+    first_names, surnames_folded = fold(first), fold(surnames)
     return NameList(
-        first_names=fold(first),
-        surnames=fold(surnames),
+        first_names=first_names,
+        surnames=surnames_folded,
+        all_names=first_names | surnames_folded,
         standalone_surnames=fold(standalone),
         not_names=not_names,
     )
