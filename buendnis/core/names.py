@@ -76,19 +76,19 @@ Aura Bali Basel Beste Bett Bis Braun Bruder Bulle Camps Can Cousin Darin Das Das
 Die Doch Döner Ebbe Ehre Elba Engel Erst Ernst Faith Fasching Forum Frei Freitag Frisch Gabel
 Gala Glück Golden Grace Gut Gute Hall Heim Hell Herbst Holland Hope Imam Isis Israel Jordan Job
 Joy Juli Juni Junior Kader Kaiser Kasper Kick Klein Knapp Kraft Kurz Lage Lang Lange Lies Lila
-Lima Linde Lot Madrid Mai Major Man Mark Marine Max Maya Medina Mentor Mio Mir Monaco Montenegro
-Muslim Nazi Noble Nord Nova Nur Olympia Paris Park Pastor Per Post Power Prima Prinz Queen
-Real Reine Rosa Saal Safari Saga Salami Salat Server Sole Solange Sommer Stark Summer Sydney
-Tage Tara Tor Urban Van Vater Villa Wadi Wage Ward Washington West Wille Will Winter Yoga York
-Ade Ami Among Baba Sep Ramadan Eder Erbil Muslima Ante Asta Autumn Bare Beat Bergen Bill Canal Chase Charity Coca Comfort
-Constant Coral Crystal Dawn Dean Delle Destiny Diamond Divan Dom Duke Earl Edit Eitel Else Ester
-Eta Fancy Floor Fügen Gema Gene Gottlob Grant Gras Grau Greet Grit Gun Gust Guy Hardy Harm Harsh
-Hellen Hunter Immaculate Innocent Ion Jail Januar Jet Joke Kadi Kamel Kenter Klima Kuba Lago Laib
-Lamas Lance Lasse Lean Leite Lien Limo Line Lira Lode Loot Lope Love Lucky Mach Macho Mad Malo
-Malte Mar Mare Maritim Mart Mate May Mensa Mercedes Mercy Meta Mile Moll Monte Nail Nota Owe
-Patience Peer Pelle Penny Pier Pol Pop Porto Prado Purity Raf Raid Ray Reis Reiner Rim Robbe Roma
-Rune Sad Sande Sang Seif Sever Siebe Siele Sture Tan Tatar Tea Ties Tilde Toy Traute Tutu Uno
-Valid Veer Volk Warren Yaw
+Lima Linde Lot Madrid Mai Major Man Mark Marine Max Maya Medina Mentor Mio Mir Monaco
+Montenegro Muslim Nazi Noble Nord Nova Nur Olympia Paris Park Pastor Per Post Power Prima Prinz
+Queen Real Reine Rosa Saal Safari Saga Salami Salat Server Sole Solange Sommer Stark Summer
+Sydney Tage Tara Tor Urban Van Vater Villa Wadi Wage Ward Washington West Wille Will Winter
+Yoga York Ade Ami Among Baba Sep Ramadan Eder Erbil Muslima Ante Asta Autumn Bare Beat Bergen
+Bill Canal Chase Charity Coca Comfort Constant Coral Crystal Dawn Dean Delle Destiny Diamond
+Divan Dom Duke Earl Edit Eitel Else Ester Eta Fancy Floor Fügen Gema Gene Gottlob Grant Gras
+Grau Greet Grit Gun Gust Guy Hardy Harm Harsh Hellen Hunter Immaculate Innocent Ion Jail Januar
+Jet Joke Kadi Kamel Kenter Klima Kuba Lago Laib Lamas Lance Lasse Lean Leite Lien Limo Line
+Lira Lode Loot Lope Love Lucky Mach Macho Mad Malo Malte Mar Mare Maritim Mart Mate May Mensa
+Mercedes Mercy Meta Mile Moll Monte Nail Nota Owe Patience Peer Pelle Penny Pier Pol Pop Porto
+Prado Purity Raf Raid Ray Reis Reiner Rim Robbe Roma Rune Sad Sande Sang Seif Sever Siebe Siele
+Sture Tan Tatar Tea Ties Tilde Toy Traute Tutu Uno Valid Veer Volk Warren Yaw
 """
 
 
