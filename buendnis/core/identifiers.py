@@ -416,7 +416,7 @@ class _NameFinder:
         """The text between token ``index`` and the next one."""
         return self.text[self.tokens[index].end : self.tokens[index + 1].start]
 
-    def adjacent(self, index: int, allowed: str = r"\s+") -> bool:
+    def adjacent(self, index: int, allowed: str = r"[^\S\n]{1,3}") -> bool:
         return index + 1 < len(self.tokens) and re.fullmatch(allowed, self.gap(index)) is not None
 
     def ordinary(self, token: _Token) -> bool:

@@ -5,6 +5,9 @@ why; participants' free text is masked instead. The corpus test measures recall 
 refusals on notes written for it (see ``screening_corpus``).
 """
 
+import re
+from pathlib import Path
+
 import pytest
 
 from buendnis.core.identifiers import (
@@ -168,3 +171,21 @@ def test_recall_and_false_refusals_meet_the_targets() -> None:
     recall, false_refusals, missed, refused = _measure()
     assert recall >= RECALL_TARGET, missed
     assert false_refusals <= FALSE_REFUSAL_LIMIT, refused
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "agreements" / "tests" / "importer" / "samples"
+SIGNATORIES = {
+    "Anne Frank", "Miriam Lehmann", "Kai Klose", "Karin Albrecht", "Hiltrud Stöcker-Zafari",
+    "Jana Schulte-Ebert", "Thomas Berger", "Leyla Aydın", "Jürgen Hartmann",
+}  # fmt: skip
+
+
+def test_german_administrative_prose_yields_only_the_signatories_names() -> None:
+    """Five agreement texts, about 2,400 words full of capitalised nouns, places and bodies."""
+    found = set()
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        for paragraph in re.split(r"\n\s*\n", sample.read_text(encoding="utf-8")):
+            for finding in find_identifiers(paragraph):
+                assert finding.kind is Kind.NAME, paragraph
+                found.add(paragraph[finding.start : finding.end])
+    assert found == SIGNATORIES
