@@ -176,3 +176,30 @@ def free_text_purge(*, today: datetime.date | None = None) -> int:
         question__kind=Question.Kind.TEXT, response__submitted_on__lt=cutoff
     ).delete()
     return deleted
+
+
+def free_text_mask_stored(*, batch_size: int = 1000) -> int:
+    """Mask identifiers in free text stored before it was screened; return how many changed.
+
+    Run once after an upgrade (``buendnis purge --mask-stored``); text stored since is
+    masked on the way in. Only changed rows are written.
+    """
+    changed = 0
+    texts = (
+        Answer.objects.filter(question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .values_list("pk", "text")
+        .order_by("pk")
+    )
+    last = 0
+    while batch := list(texts.filter(pk__gt=last)[:batch_size]):
+        last = batch[-1][0]
+        updates = [
+            Answer(pk=pk, text=masked)
+            for pk, text in batch
+            if (masked := mask_identifiers(text)) != text
+        ]
+        with transaction.atomic():
+            Answer.objects.bulk_update(updates, ["text"])
+        changed += len(updates)
+    return changed
