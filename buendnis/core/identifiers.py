@@ -342,6 +342,7 @@ TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|-(?=[^\W\d_]))*")
 SALUTATIONS = _words(
     "Herr Herrn Hr Hrn Frau Fr Mr Mrs Ms Miss Bay Bayan Sayın Monsieur Madame Mme Signora Sheikh"
 )
+LOWER_SALUTATIONS = _words("herr herrn frau hr fr")
 TITLES = _words("Dr Prof Dipl Ing Mag med dent rer nat phil jur habil PD RA")
 FAMILY_CUES = _words("Familie Fam Family Eheleute Geschwister")
 # Kin and roles: the next word is a name when the name list knows it („Vater Jorge“).
@@ -382,6 +383,7 @@ FAMILY_NOUNS = _words(
     "kasse recht gericht"
 )
 MONTH_ABBREVIATIONS = _words("jan feb mär apr jun jul aug sep sept okt nov dez")
+ARABIC_ARTICLE = re.compile(r"(?:al|el|as|ad|ar|an|at|az|ash|abd|abu|bin|ibn)-[A-ZÄÖÜ]")
 NAME_PARTICLES = _words("von van de der den del da di al el bin ibn abu zu")
 NOUN_ENDINGS = (
     "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "amt", "gericht", "zentrum",
@@ -475,6 +477,15 @@ class _NameFinder:
             return None
         return position + 1
 
+    def lower_case_name_after(self, index: int) -> int | None:
+        """„frau yilmaz“, as participants type: a listed name after a lower-case salutation."""
+        if not self.adjacent(index):
+            return None
+        candidate = self.tokens[index + 1]
+        if self.ordinary(candidate) or candidate.folded not in self.names.all_names:
+            return None
+        return index + 1
+
     def extend(self, index: int) -> int:
         """The last index of a name that starts at ``index`` (more given names, surname)."""
         last = index
@@ -485,6 +496,9 @@ class _NameFinder:
                 step = 2
             else:
                 step = 1
+            if ARABIC_ARTICLE.match(following.text):
+                last += step  # „Rashid al-Bakri“
+                continue
             if not following.capitalised or self.ordinary(following):
                 break
             if following.text in SALUTATIONS or following.text in KIN_CUES:
@@ -498,6 +512,8 @@ class _NameFinder:
             start: int | None = None
             if token.text in SALUTATIONS or token.text in TITLES or token.text in FAMILY_CUES:
                 start = self.name_after(index, any_word=True)
+            elif token.text in LOWER_SALUTATIONS:
+                start = self.lower_case_name_after(index)
             elif token.text in KIN_CUES or token.folded in KIN_CUES or token.text in GREETING_CUES:
                 greeting = token.text in GREETING_CUES
                 start = self.name_after(index, any_word=greeting, comma=greeting)

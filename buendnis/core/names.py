@@ -55,6 +55,15 @@ Rana Rania Rashid Rasul Reza Riad Rojda Ruslan Saeed Said Saleh Salem Salma Sami
 Sara Sarah Sayed Selin Semra Serhat Serkan Shadi Shahid Shirin Sina Soheil Sultan Suleiman
 Süleyman Tarek Tariq Tesfay Tesfaye Tuba Umut Walid Wael Yahya Yaser Yasin Yasmin Yasmina Yonas
 Yousef Youssef Yusuf Zahra Zainab Zeynep Ziad Zohra Zuhal
+Oleksandr Oleksandra Tetiana Tetyana Maksym Andrii Andriy Serhii Serhiy Volodymyr Yulia Iryna
+Kateryna Anastasiia Artem Vitalii Mykola Bohdan Oleh Taras Yurii Halyna Liudmyla Nataliia
+Natalia Svitlana Svetlana Viktoriia Vadym Denys Ihor Wahid Wali Zabihullah Naqibullah
+Rahmatullah Hekmatullah Sediqa Fereshta Mursal Nilofar Farida Fariba Habiba Latifa Roya Sahar
+Soraya Rojin Berfin Zilan Azad Baran Rojhat Serdar Welat Sipan Ghaith Ghassan Hazem Hussam Iyad
+Louay Majd Mazen Muhannad Obada Qusai Saad Tamer Wassim Yamen Zaid Bushra Duaa Ghada Heba Lama
+Lubna Nisreen Rasha Reem Ruba Sawsan Wafaa Mehari Filmon Semere Habtom Kidane Mulu Senait Selam
+Luwam Merhawit Rahwa Yordanos Shukri Hodan Fadumo Faduma Ayan Ifrah Khadra Hamdi Abdiaziz
+Abdikarim Abdiwali Mohamud
 """
 
 TARGET_GROUP_SURNAMES = """
@@ -66,6 +75,11 @@ Kovalenko Krasniqi Kurt Mahmoudi Mansouri Masri Moradi Mousavi Najafi Nasser Naz
 Omari Öztürk Ozturk Özdemir Ozdemir Petrenko Popovic Qasemi Rahimi Rahmani Rashidi Rezaei Sadeghi
 Safi Salehi Sayed Shevchenko Sultani Şahin Sahin Tahiri Tekle Yıldız Yildiz Yılmaz Yilmaz Yousefi
 Zadeh Zaher
+Ivanova Ivanov Bondarenko Tkachenko Kravchenko Melnyk Boyko Shevchuk Koval Oliinyk Lysenko
+Marchenko Rudenko Savchenko Petrov Petrova Smirnov Smirnova Popov Popova Volkov Volkova Sokolov
+Kuznetsov Kuznetsova Warsame Ghebremedhin Tesfamariam Haile Gebremariam Mohamud Abdulle Hersi
+Popal Rahimi Noorzai Stanekzai Sultanzada Hamidzada Barakzai Hotak Ghani Yusufzai Bakri
+Al-Bakri Al-Khalil Al-Sayed Al-Zoubi Khatib Qasem Hamoud Shalaby Zidan
 """
 
 # Words that the lists hold as names but that notes use as ordinary words: months and days,
