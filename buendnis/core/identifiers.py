@@ -376,11 +376,14 @@ FUNCTION_WORDS = _words(
     "this that these those who not no yes ja nein gibt gab egal unwichtig anonym wichtig froh "
     "happy glad new neu termin beratung"
 )
-# Nouns that follow „Familie“ without being a family name.
-FAMILY_NOUNS = _words(
+# Nouns that follow „Familie“, „Herr“ or „Frau“ without being a name.
+CUE_NOUNS = _words(
     "angehörige angehörigen mitglieder eltern kinder zusammenführung nachzug hilfe sorgen "
     "situation verhältnisse konflikte leben alltag planung gründung beratung zentrum zentren "
-    "kasse recht gericht"
+    "kasse recht gericht doktor doktorin professor professorin minister ministerin "
+    "staatsminister staatsministerin staatssekretär staatssekretärin präsident präsidentin "
+    "bürgermeister bürgermeisterin direktor direktorin vorsitzende vorsitzender pfarrer "
+    "pfarrerin kollege kollegin anwalt anwältin rechtsanwalt rechtsanwältin"
 )
 MONTH_ABBREVIATIONS = _words("jan feb mär apr jun jul aug sep sept okt nov dez")
 ARABIC_ARTICLE = re.compile(r"(?:al|el|as|ad|ar|an|at|az|ash|abd|abu|bin|ibn)-[A-ZÄÖÜ]")
@@ -426,7 +429,7 @@ class _NameFinder:
         folded = token.folded
         return (
             folded in FUNCTION_WORDS
-            or folded in FAMILY_NOUNS
+            or folded in CUE_NOUNS
             or folded in self.names.not_names
             or len(folded) < 2
             or (folded.endswith(NOUN_ENDINGS) and not self.known(token))

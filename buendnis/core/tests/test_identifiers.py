@@ -88,6 +88,7 @@ def test_each_kind_is_found_and_named(note: str, kind: str) -> None:
         "Herr A. und Frau B. kommen gemeinsam",  # initials keep people anonymous
         "Am Montag 3 Termine, Gewalt in der Familie, Frauenhaus Marburg informiert",
         "Termin am 5. Jan. und am 3. Sep. 2026",
+        "Frau Ministerin hat die Gruppe besucht, Herr Doktor war verhindert",
     ],
 )
 def test_ordinary_notes_pass(note: str) -> None:
