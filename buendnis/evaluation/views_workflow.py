@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buendnis.accounts.policy import Action, can, is_admin, organisation_ids, requires
+from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.agreements.models import Agreement
 from buendnis.evaluation import locks, selectors, services
 from buendnis.evaluation.forms import (
@@ -97,9 +97,7 @@ def _approvable(request: HttpRequest, detail: selectors.EvaluationDetail) -> lis
 @requires(Action.EVALUATION_VIEW)
 def evaluation_detail(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     evaluation = evaluation_for_user(request, slug, period, Action.EVALUATION_VIEW)
-    exact = is_admin(request.user) or can(
-        request.user, Action.REPORT_INTERNAL, evaluation.agreement
-    )
+    exact = can(request.user, Action.REPORT_INTERNAL, evaluation.agreement)
     detail = selectors.evaluation_detail(evaluation=evaluation, exact=exact)
     may = _permissions(request, evaluation)
     status_forms = {
