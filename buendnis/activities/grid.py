@@ -27,8 +27,8 @@ from django.utils import timezone
 from buendnis.activities.models import Activity, Format, Kreis, ReachCategory, ReachCount
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.core.disclosure.grid import Grid
-from buendnis.core.disclosure.publication import Publication
 from buendnis.core.disclosure.periods import AGREEMENT_YEAR, YEAR, Month, agreement_start_month
+from buendnis.core.disclosure.publication import Publication
 
 SOURCE = "activities"
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)

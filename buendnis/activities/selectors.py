@@ -16,9 +16,9 @@ from buendnis.accounts.policy import (
     sees_exact,
     visible_agreements,
 )
+from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.agreements.models import Agreement, DocumentationProcedure
-from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.core.disclosure.cache import publication_for
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)

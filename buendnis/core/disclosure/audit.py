@@ -92,11 +92,7 @@ def audit(published: list[Published], grids: dict[str, Grid], *, exact: bool = T
     for name, figures in by_grid.items():
         grid = grids[name]
         facts = [(fact.coefficients, fact.low, fact.high) for fact in grid.facts]
-        rows = [
-            (signature, low, high)
-            for signature, low, high in _rows(figures)
-            if signature
-        ]
+        rows = [(signature, low, high) for signature, low, high in _rows(figures) if signature]
         lp = Solver(len(grid.variables), [*facts, *rows])
         milp = Solver(len(grid.variables), [*facts, *rows], integer=True) if exact else None
         outputs_of: dict[int, set[str]] = defaultdict(set)
@@ -134,8 +130,16 @@ def _integer_range(
     milp: Solver, coefficients: dict[int, int], true_value: int, low: float, high: float
 ) -> tuple[float, float]:
     """Narrow an LP range to values some integer solution really takes (at least two)."""
-    lower = true_value if low >= true_value or not _feasible(milp, coefficients, -math.inf, true_value - 1) else low
-    upper = true_value if high <= true_value or not _feasible(milp, coefficients, true_value + 1, math.inf) else high
+    lower = (
+        true_value
+        if low >= true_value or not _feasible(milp, coefficients, -math.inf, true_value - 1)
+        else low
+    )
+    upper = (
+        true_value
+        if high <= true_value or not _feasible(milp, coefficients, true_value + 1, math.inf)
+        else high
+    )
     return lower, upper
 
 
@@ -144,7 +148,9 @@ def _feasible(milp: Solver, coefficients: dict[int, int], low: float, high: floa
     highs = milp.highs
     row = milp.add_row(coefficients, low, high)
     highs.changeColsCost(
-        milp.variable_count, np.arange(milp.variable_count, dtype=np.int32), np.zeros(milp.variable_count)
+        milp.variable_count,
+        np.arange(milp.variable_count, dtype=np.int32),
+        np.zeros(milp.variable_count),
     )
     highs.run()
     found = highs.getModelStatus().name == "kOptimal"
