@@ -46,6 +46,21 @@ def figures(
     return report_data(agreement=agreement, period=period, today=today, progress=progress)
 
 
+MINISTRY_COPY_KEY = "ministry_copy"
+
+
+def frozen_figures(
+    *, agreement: Agreement, period: Period, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """What an evaluation freezes: the exact figures and, beside them, the ministry's copy.
+
+    The protected copy is frozen too, so the ministry's report of a frozen evaluation never
+    changes either, whatever is documented later.
+    """
+    data = report_data(agreement=agreement, period=period, today=today)
+    return {**data, MINISTRY_COPY_KEY: ministry_copy(data)}
+
+
 def status_label(evaluation: Evaluation | None) -> str:
     """Where the evaluation stands, for the cover."""
     if evaluation is None or evaluation.status == Evaluation.Status.DRAFT:
@@ -174,8 +189,10 @@ def report_context(
     data = figures(
         agreement=agreement, period=period, evaluation=evaluation, today=today, progress=progress
     )
+    frozen_copy = data.get(MINISTRY_COPY_KEY)
+    data = {key: value for key, value in data.items() if key != MINISTRY_COPY_KEY}
     if copy == MINISTRY:
-        data = ministry_copy(data)
+        data = frozen_copy or ministry_copy(data)
     shown_period, previous = period_from(data["period"]), period_from(data["previous"])
     data = {
         **data,
