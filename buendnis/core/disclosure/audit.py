@@ -50,10 +50,15 @@ class Report:
     figures: int
     hidden: int
     outputs: list[str]
+    exact_outputs: list[str] = field(default_factory=list)  # viewers who got exact figures
 
     @property
     def pinned(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.pinned]
+
+    @property
+    def passed(self) -> bool:
+        return not self.pinned and not self.exact_outputs
 
     def narrowest(self, count: int = 5) -> list[Finding]:
         return sorted(self.findings, key=lambda f: (f.width, repr(f.signature)))[:count]

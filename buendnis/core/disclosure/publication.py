@@ -58,7 +58,7 @@ class Publication:
             shown = primary_mark(self.threshold)
         else:
             shown = HIDDEN_MARK if mark == HIDDEN else WITHHELD_MARK
-        note(self.grid.name, _signature(node.coefficients), shown, *self.bounds(key))
+        note(self.grid, _signature(node.coefficients), shown, *self.bounds(key))
         return shown
 
     def figure(self, coefficients: Mapping[int, int]) -> Shown:
@@ -72,7 +72,7 @@ class Publication:
                 self._derived[signature] = int(low) if low == high else HIDDEN_MARK
         shown = self._derived[signature]
         if isinstance(shown, int):
-            note(self.grid.name, signature, shown, shown, shown)
+            note(self.grid, signature, shown, shown, shown)
         return shown
 
     def determined(self, coefficients: Mapping[int, int]) -> int | None:

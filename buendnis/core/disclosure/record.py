@@ -1,14 +1,14 @@
 """What each output published, collected for the attacker audit.
 
-While ``recording(output)`` is active, every figure a ``Publication`` hands out is noted
-with the output's name: the grid, the sum of variables it stands for, and what was shown.
-The audit lays all of them side by side, as an attacker with every export would.
+While ``recording(output, collection)`` is active, every figure a ``Publication`` hands out
+is noted with the output's name: the grid, the sum of variables it stands for, and what was
+shown. The audit lays all of them side by side, as an attacker with every export would.
 """
 
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Signature = tuple[tuple[int, int], ...]
 
@@ -27,13 +27,20 @@ class Published:
     denominator: Signature = ()
 
 
-_current: ContextVar[tuple[str, list[Published]] | None] = ContextVar(
-    "disclosure_record", default=None
-)
+@dataclass
+class Collection:
+    """Everything published while recording, and the grids the figures belong to."""
+
+    figures: list[Published] = field(default_factory=list)
+    grids: dict[str, object] = field(default_factory=dict)
+    exact: list[str] = field(default_factory=list)  # outputs that showed exact figures
+
+
+_current: ContextVar[tuple[str, Collection] | None] = ContextVar("disclosure_record", default=None)
 
 
 @contextlib.contextmanager
-def recording(output: str, into: list[Published]) -> Iterator[list[Published]]:
+def recording(output: str, into: Collection) -> Iterator[Collection]:
     """Collect every figure published while the block runs, labelled with ``output``."""
     token = _current.set((output, into))
     try:
@@ -43,16 +50,18 @@ def recording(output: str, into: list[Published]) -> Iterator[list[Published]]:
 
 
 def note(
-    grid: str,
+    grid: object,
     signature: Signature,
     shown: object,
     low: float,
     high: float,
     denominator: Signature = (),
 ) -> None:
-    """Remember a published figure if an audit is recording."""
+    """Remember a published figure of ``grid`` if an audit is recording."""
     active = _current.get()
     if active is None:
         return
     output, into = active
-    into.append(Published(output, grid, signature, shown, low, high, denominator))
+    name = grid.name  # type: ignore[attr-defined]
+    into.grids.setdefault(name, grid)
+    into.figures.append(Published(output, name, signature, shown, low, high, denominator))
