@@ -9,8 +9,9 @@ Variables per segment: activities and attendances per Kreis (or online); activit
 attendances and first-timers per format; attendances per reach category; activities whose
 § 7 deadline has passed per documentation state (within, late, undocumented). Facts: the
 Kreis and the format breakdowns count the same activities and attendances; first-timers
-never exceed attendances; the group and the migration categories each add up to the
-attendances, the sectors to the multipliers; activities due under § 7 are held ones.
+never exceed attendances; the group and the migration categories each add up to at most
+the attendances (activities saved without reach count none), the sectors to at most the
+multipliers; activities due under § 7 are held ones.
 Nodes: every Kreis, Regierungsbezirk, online and the total; every format, format status
 and the total; every reach category; every documentation state and the due total — per
 calendar year and agreement year.
@@ -199,12 +200,13 @@ def _facts(grid: Grid, segments: set, regions: list, formats: list, categories: 
             grid.at_most(
                 _indices(grid, [("f_first", segment, f)]), _indices(grid, [("f_att", segment, f)])
             )
+        # Reach is counted only for activities documented with it: at most the attendances.
         for dimension in ("group", "migration"):
             if by_dimension.get(dimension):
                 reach = _indices(grid, [("reach", segment, c) for c in by_dimension[dimension]])
-                grid.same_sum(reach, attendances)
+                grid.at_most(reach, attendances)
         if sectors_of is not None and by_dimension.get("sector"):
-            grid.same_sum(
+            grid.at_most(
                 _indices(grid, [("reach", segment, c) for c in by_dimension["sector"]]),
                 _indices(grid, [("reach", segment, sectors_of)]),
             )

@@ -2,7 +2,8 @@
 
 Variables: contacts per month and category of each breakdown (kind, channel, who sought
 advice, first or follow-up), and topic mentions per month and topic. Facts: in every month
-the four breakdowns add up to the same number of contacts. Nodes: each category, the
+the four breakdowns add up to the same number of contacts, and the topic mentions are at
+least as many (every contact names a topic). Nodes: each category, the
 contacts and the topic mentions of every month, quarter, calendar year and (snapped)
 agreement year — everything the statistics page, its exports, the § 8 report and the
 portfolio publish about counselling.
@@ -89,6 +90,11 @@ def counselling_grid(*, agreement: Agreement) -> Grid:
     if not months:
         return grid
     choices = categories()
+    topic_ids = list(
+        Topic.objects.filter(agreement=agreement)
+        .order_by("position", "name")
+        .values_list("id", flat=True)
+    )
     for month in sorted(months):
         by_month[month] = {
             breakdown: [
@@ -100,11 +106,9 @@ def counselling_grid(*, agreement: Agreement) -> Grid:
         }
         for breakdown in ("channel", "sought_by", "first"):
             grid.same_sum(by_month[month]["kind"], by_month[month][breakdown])
-    topic_ids = list(
-        Topic.objects.filter(agreement=agreement)
-        .order_by("position", "name")
-        .values_list("id", flat=True)
-    )
+        # Every contact names at least one topic: mentions never fall short of contacts.
+        mentioned = [i for t in topic_ids if (i := grid.index(("topic", month, t))) is not None]
+        grid.at_most(by_month[month]["kind"], mentioned)
     start = agreement_start_month(agreement.in_force_on)
     for time, covered in time_nodes(
         min(months), max(months), start_month=start, kinds=TIME_KINDS

@@ -61,9 +61,13 @@ class Grid:
         return self._index.get(key)
 
     def fact(self, coefficients: Coefficients, low: float, high: float) -> None:
-        """Record what everybody knows: ``low ≤ Σ coefficient · variable ≤ high``."""
+        """Record what everybody knows: ``low ≤ Σ coefficient · variable ≤ high``.
+
+        A fact the data do not bear out (a rule the records broke) is left out: the model
+        must describe the data as they are, or nothing could be published from it.
+        """
         terms = tuple(sorted((i, c) for i, c in coefficients.items() if c))
-        if terms:
+        if terms and low <= sum(self.values[i] * c for i, c in terms) <= high:
             self.facts.append(Fact(terms, low, high))
 
     def same_sum(self, first: Iterable[int], second: Iterable[int]) -> None:

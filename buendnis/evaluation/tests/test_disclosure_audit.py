@@ -35,7 +35,7 @@ def demo(settings: object) -> Agreement:
 
 
 def test_the_demo_gives_no_hidden_figure_away(demo: Agreement) -> None:
-    [(agreement, report)] = run_audit(agreement_slug=demo.slug)
+    [(_agreement, report)] = run_audit(agreement_slug=demo.slug)
     assert report.hidden > 100, "the demo has small cells to protect"
     assert {"Beratungsstatistik 2025 nach Monat", "Beratungsstatistik 2025 nach Quartal"} <= {
         output.split(" (")[0] for output in report.outputs
