@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.policy import Action, AnyUser, Role, can, organisation_ids
@@ -170,6 +170,22 @@ def _goal_texts(evaluation: Evaluation | None, goals: list[dict], adjustments: l
         goal["adjustments_caption"] = _("Anpassungen zu Ziel %(code)s") % {"code": goal["code"]}
 
 
+def _snapped_note(snapped: dict[str, Any] | None) -> str:
+    """What the protected copy says when its period was snapped to whole months."""
+    if not snapped or not snapped.get("applied"):
+        return ""
+    first = datetime.date.fromisoformat(snapped["first"])
+    year, month = (int(part) for part in snapped["last_month"].split("-"))
+    return _(
+        "Die geschützten Zahlen gelten für ganze Monate: %(first)s bis %(last)s. Zeiträume, "
+        "die nicht auf Kalender- oder Vereinbarungsjahre fallen, zeigen nur Zahlen, die sich "
+        "aus den veröffentlichten Jahres-, Quartals- und Monatswerten ergeben."
+    ) % {
+        "first": formats.date_format(first, "F Y"),
+        "last": formats.date_format(datetime.date(year, month, 1), "F Y"),
+    }
+
+
 def report_context(
     *,
     agreement: Agreement,
@@ -211,6 +227,7 @@ def report_context(
             else _("Interne Fassung")
         ),
         "protected": copy == MINISTRY,
+        "snapped": _snapped_note(data.get("snapped")) if copy == MINISTRY else "",
         "threshold": settings.SUPPRESSION_THRESHOLD,
         "agreement": data["agreement"],
         "partners": [
