@@ -21,14 +21,20 @@ import datetime
 from collections import defaultdict
 from collections.abc import Hashable
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from buendnis.activities.models import Activity, Format, Kreis, ReachCategory, ReachCount
 from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.core.disclosure.cache import grid_for
 from buendnis.core.disclosure.grid import Grid
-from buendnis.core.disclosure.periods import AGREEMENT_YEAR, YEAR, Month, agreement_start_month
+from buendnis.core.disclosure.periods import (
+    AGREEMENT_YEAR,
+    YEAR,
+    Month,
+    agreement_start_month,
+    bucket,
+)
 from buendnis.core.disclosure.publication import Publication
 
 SOURCE = "activities"
@@ -82,6 +88,28 @@ def segments_of_months(first: Month, last: Month, start_month: int | None) -> li
         segment = segment_of((year + 1, 1) if number == 12 else (year, number + 1), start_month)
 
 
+def segments_between(first: Month, last: Month, start_month: int | None) -> list[Segment]:
+    """Every segment from the one holding ``first`` to the one holding ``last``."""
+    segment, found = segment_of(first, start_month), []
+    while segment <= segment_of(last, start_month):
+        found.append(segment)
+        year, number = segment_end(segment, start_month)
+        segment = segment_of((year + 1, 1) if number == 12 else (year, number + 1), start_month)
+    return found
+
+
+def _segments(
+    queryset: QuerySet, field: str, start: int | None
+) -> tuple[list[Segment], Case | None]:
+    """The segments the rows span and an expression numbering each row's segment."""
+    span = queryset.aggregate(first=Min(field), last=Max(field))
+    if span["first"] is None:
+        return [], None
+    first, last = (timezone.localtime(span[key]) for key in ("first", "last"))
+    segments = segments_between((first.year, first.month), (last.year, last.month), start)
+    return segments, bucket(field, segments)
+
+
 def region_node(measure: str, region: Hashable, time: tuple) -> tuple:
     return ("region", measure, region, time)
 
@@ -98,24 +126,42 @@ def doc_node(state: str, time: tuple) -> tuple:
     return ("doc", state, time)
 
 
-def _local_month(field: str) -> dict[str, object]:
-    tz = timezone.get_current_timezone()
-    return {"year": ExtractYear(field, tzinfo=tz), "month": ExtractMonth(field, tzinfo=tz)}
-
-
 def activities_grid(*, agreement: Agreement, today: datetime.date | None = None) -> Grid:
+    """The agreement's grid, rebuilt only when its activities, formats or procedure change."""
+    today = today or timezone.localdate()
+    activities = Activity.objects.filter(agreement=agreement).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    version = (
+        agreement.pk,
+        agreement.in_force_on,
+        today,
+        activities,
+        list(Format.objects.filter(agreement=agreement).values_list("id", "key", "status")),
+        list(ReachCategory.objects.filter(agreement=agreement).values_list("id", "dimension")),
+        list(DocumentationProcedure.objects.filter(agreement=agreement).values_list("version")),
+    )
+    return grid_for(
+        SOURCE, version, lambda: build_activities_grid(agreement=agreement, today=today)
+    )
+
+
+def build_activities_grid(*, agreement: Agreement, today: datetime.date | None = None) -> Grid:
     """Build the grid from four aggregate queries (see the module)."""
     today = today or timezone.localdate()
     grid = Grid(f"{SOURCE}:{agreement.pk}:{today.isoformat()}")
     start = agreement_start_month(agreement.in_force_on)
     held = Activity.objects.filter(agreement=agreement, status__in=HELD_STATUSES).order_by()
+    spans, numbered = _segments(held, "starts_at", start)
+    if numbered is None:
+        return grid
     segments: set[Segment] = set()
     for row in (
-        held.annotate(**_local_month("starts_at"))
-        .values("year", "month", "kreis_id", "format_id")
+        held.annotate(segment=numbered)
+        .values("segment", "kreis_id", "format_id")
         .annotate(n=Count("id"), people=Sum("participants"), first=Sum("first_timers"))
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         segments.add(segment)
         region = row["kreis_id"] or ONLINE
         grid.variable(("act", segment, region), row["n"])
@@ -129,13 +175,13 @@ def activities_grid(*, agreement: Agreement, today: datetime.date | None = None)
         .values("id", "key", "dimension", "has_sectors")
     )
     for row in (
-        ReachCount.objects.filter(activity__in=held.values("id"))
-        .annotate(**_local_month("activity__starts_at"))
-        .values("year", "month", "category_id")
+        ReachCount.objects.filter(activity__agreement=agreement, activity__status__in=HELD_STATUSES)
+        .annotate(segment=bucket("activity__starts_at", spans))
+        .values("segment", "category_id")
         .annotate(n=Sum("count"))
         .order_by()
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         segments.add(segment)
         grid.variable(("reach", segment, row["category_id"]), row["n"])
     deadline = (
@@ -145,7 +191,7 @@ def activities_grid(*, agreement: Agreement, today: datetime.date | None = None)
         .first()
     )
     if deadline is not None:
-        _documentation(grid, held, deadline, today, start, segments)
+        _documentation(grid, held.annotate(segment=numbered), deadline, today, spans, segments)
     if not segments:
         return grid
     regions = [(ags, rb) for ags, rb in Kreis.objects.values_list("ags", "regierungsbezirk")]
@@ -156,22 +202,18 @@ def activities_grid(*, agreement: Agreement, today: datetime.date | None = None)
 
 
 def _documentation(
-    grid: Grid, held: object, deadline: int, today: datetime.date, start: int | None, segments: set
+    grid: Grid, held: QuerySet, deadline: int, today: datetime.date, spans: list, segments: set
 ) -> None:
     """Activities whose § 7 deadline has passed, by state, as the timeliness source counts."""
     delta = datetime.timedelta(days=deadline)
     cutoff = datetime.datetime.combine(today, datetime.time.min, timezone.get_current_timezone())
     documented = Q(status__in=DOCUMENTED_STATUSES)
-    for row in (
-        held.annotate(**_local_month("starts_at"))  # type: ignore[attr-defined]
-        .values("year", "month")
-        .annotate(
-            due=Count("id", filter=documented | Q(ends_at__lt=cutoff - delta)),
-            documented=Count("id", filter=documented),
-            within=Count("id", filter=documented & Q(documented_at__lte=F("ends_at") + delta)),
-        )
+    for row in held.values("segment").annotate(
+        due=Count("id", filter=documented | Q(ends_at__lt=cutoff - delta)),
+        documented=Count("id", filter=documented),
+        within=Count("id", filter=documented & Q(documented_at__lte=F("ends_at") + delta)),
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         segments.add(segment)
         grid.variable(("doc", segment, "within"), row["within"])
         grid.variable(("doc", segment, "late"), row["documented"] - row["within"])

@@ -11,10 +11,11 @@ portfolio publish about counselling.
 
 from collections.abc import Hashable
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from buendnis.agreements.models import Agreement
+from buendnis.core.disclosure.cache import grid_for
 from buendnis.core.disclosure.grid import Grid
 from buendnis.core.disclosure.periods import (
     AGREEMENT_YEAR,
@@ -61,6 +62,19 @@ def topic_node(topic_id: int | str, time: tuple) -> tuple:
 
 
 def counselling_grid(*, agreement: Agreement) -> Grid:
+    """The agreement's grid, rebuilt only when its contacts or topics change."""
+    version = (
+        agreement.pk,
+        agreement.in_force_on,
+        Contact.objects.filter(agreement=agreement).aggregate(
+            n=Count("id"), last=Max("updated_at")
+        ),
+        list(Topic.objects.filter(agreement=agreement).values_list("id")),
+    )
+    return grid_for(SOURCE, version, lambda: build_counselling_grid(agreement=agreement))
+
+
+def build_counselling_grid(*, agreement: Agreement) -> Grid:
     """Build the grid from two aggregate queries (see the module)."""
     grid = Grid(f"{SOURCE}:{agreement.pk}")
     contacts = Contact.objects.filter(agreement=agreement).order_by()

@@ -92,6 +92,7 @@ class Contact(models.Model):
     )
     note = models.TextField(_("Notiz"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # tells the statistics' grid it is stale
 
     class Meta:
         ordering = ["-date", "-id"]

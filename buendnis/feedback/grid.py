@@ -12,17 +12,17 @@ page, the format comparison and the § 8 report publish. Shares and means are no
 they are shown only where the nodes determine them.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Hashable
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Max, Min
 
-from buendnis.activities.grid import segment_of, time_segments
+from buendnis.activities.grid import segments_between, time_segments
+from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement
+from buendnis.core.disclosure.cache import grid_for
 from buendnis.core.disclosure.grid import Grid
-from buendnis.core.disclosure.periods import AGREEMENT_YEAR, YEAR, agreement_start_month
+from buendnis.core.disclosure.periods import AGREEMENT_YEAR, YEAR, agreement_start_month, bucket
 from buendnis.feedback.models import Answer, Question, Response
 from buendnis.feedback.texts import SCALE_POINTS
 
@@ -48,35 +48,49 @@ def agree_node(questionnaire: Hashable, format_id: Hashable, key: str, time: tup
 
 
 def feedback_grid(*, agreement: Agreement) -> Grid:
+    """The agreement's grid, rebuilt only when responses come in or are deleted."""
+    version = (
+        agreement.pk,
+        agreement.in_force_on,
+        Response.objects.filter(agreement=agreement).aggregate(n=Count("id"), last=Max("id")),
+        list(
+            Activity.objects.filter(agreement=agreement).aggregate(last=Max("updated_at")).values()
+        ),
+    )
+    return grid_for(SOURCE, version, lambda: build_feedback_grid(agreement=agreement))
+
+
+def build_feedback_grid(*, agreement: Agreement) -> Grid:
     """Build the grid from three aggregate queries (see the module)."""
     grid = Grid(f"{SOURCE}:{agreement.pk}")
     start = agreement_start_month(agreement.in_force_on)
-    day = {"year": ExtractYear("submitted_on"), "month": ExtractMonth("submitted_on")}
+    responses = Response.objects.filter(agreement=agreement).order_by()
+    span = responses.aggregate(first=Min("submitted_on"), last=Max("submitted_on"))
+    if span["first"] is None:
+        return grid
+    spans = segments_between(
+        (span["first"].year, span["first"].month), (span["last"].year, span["last"].month), start
+    )
     segments: set = set()
     pairs: set[tuple[int, int]] = set()
     for row in (
-        Response.objects.filter(agreement=agreement)
-        .annotate(**day)
-        .values("year", "month", "version__questionnaire", "activity__format")
+        responses.annotate(segment=bucket("submitted_on", spans, dates=True))
+        .values("segment", "version__questionnaire", "activity__format")
         .annotate(n=Count("id"))
-        .order_by()
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         segments.add(segment)
         pair = (row["version__questionnaire"], row["activity__format"])
         pairs.add(pair)
         grid.variable(("r", segment, *pair), row["n"])
-    answer_day = {
-        "year": ExtractYear("response__submitted_on"),
-        "month": ExtractMonth("response__submitted_on"),
-    }
     scale_keys: dict[int, set[str]] = defaultdict(set)
-    answers = Answer.objects.filter(response__agreement=agreement).annotate(**answer_day)
+    answers = Answer.objects.filter(response__agreement=agreement).annotate(
+        segment=bucket("response__submitted_on", spans, dates=True)
+    )
     for row in (
         answers.filter(scale__isnull=False)
         .values(
-            "year",
-            "month",
+            "segment",
             "response__version__questionnaire",
             "response__activity__format",
             "question__key",
@@ -85,7 +99,7 @@ def feedback_grid(*, agreement: Agreement) -> Grid:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         questionnaire = row["response__version__questionnaire"]
         scale_keys[questionnaire].add(row["question__key"])
         grid.variable(
@@ -102,11 +116,11 @@ def feedback_grid(*, agreement: Agreement) -> Grid:
     choice_options: dict[tuple[int, str], set[str]] = defaultdict(set)
     for row in (
         answers.filter(question__kind=Question.Kind.CHOICE)
-        .values("year", "month", "response__version__questionnaire", "question__key", "choice")
+        .values("segment", "response__version__questionnaire", "question__key", "choice")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        segment = segment_of((row["year"], row["month"]), start)
+        segment = spans[row["segment"]]
         questionnaire = row["response__version__questionnaire"]
         choice_options[(questionnaire, row["question__key"])].add(row["choice"])
         grid.variable(("c", segment, questionnaire, row["question__key"], row["choice"]), row["n"])
@@ -189,14 +203,3 @@ def _nodes(
                     point_node(q, key, option, time),
                     [("c", s, q, key, option) for s in parts],
                 )
-
-
-def year_time(year: int) -> tuple:
-    return (YEAR, year)
-
-
-def day_range_time(start: datetime.date, end: datetime.date) -> tuple | None:
-    """The grid time of a calendar year given by its first and last day, else None."""
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return (YEAR, start.year)
-    return None

@@ -5,7 +5,8 @@ the data yields a new protection on the next read, and every output reading the 
 reads the same protection.
 """
 
-from collections.abc import Hashable
+import hashlib
+from collections.abc import Callable, Hashable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,3 +32,31 @@ def publication_for(grid: Grid) -> Publication:
         _recent.clear()
     _recent[key] = marks
     return Publication(grid, threshold, dict(marks))
+
+
+_recent_grids: dict[str, Grid] = {}
+
+
+def grid_for(name: str, version: object, build: Callable[[], Grid]) -> Grid:
+    """The grid of a source, rebuilt only when its data's version changes.
+
+    ``version`` is something cheap to read that changes whenever the data behind the grid
+    do (row counts, the latest change); the grid itself is kept in the shared cache.
+    """
+    key = "disclosure-grid:" + hashlib.sha256(f"{name}:{version!r}".encode()).hexdigest()
+    grid = _recent_grids.get(key)
+    if grid is None:
+        grid = cache.get(key)
+    if grid is None:
+        grid = build()
+        cache.set(key, grid, TIMEOUT_SECONDS)
+    if len(_recent_grids) > 16:
+        _recent_grids.clear()
+    _recent_grids[key] = grid
+    return grid
+
+
+def forget() -> None:
+    """Drop this process's remembered grids and protections (tests start from nothing)."""
+    _recent.clear()
+    _recent_grids.clear()

@@ -11,6 +11,9 @@ determine it, else withheld.
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
 Month = tuple[int, int]  # (year, month)
 
 MONTH, QUARTER, YEAR, AGREEMENT_YEAR = "m", "q", "y", "aj"
@@ -82,3 +85,26 @@ def agreement_start_month(in_force_on: datetime.date | None) -> int | None:
 def snapped(start: datetime.date, end: datetime.date) -> tuple[Month, Month]:
     """A date range as whole months: the months of its first and of its last day."""
     return month_of(start), month_of(end)
+
+
+def local_midnight(year: int, month: int) -> datetime.datetime:
+    """The first moment of a month in the installation's time zone."""
+    return datetime.datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+
+
+def bucket(field: str, starts: list[Month], *, dates: bool = False) -> Case:
+    """A database expression giving each row the index of the span its ``field`` falls in.
+
+    ``starts`` are the first months of consecutive spans (the last span is open-ended).
+    Comparing against each span's first moment keeps this fast on every database, unlike
+    extracting local months row by row.
+    """
+
+    def moment(month: Month) -> object:
+        return datetime.date(month[0], month[1], 1) if dates else local_midnight(*month)
+
+    whens = [
+        When(**{f"{field}__gte": moment(first)}, then=Value(index))
+        for index, first in reversed(list(enumerate(starts)))
+    ]
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
