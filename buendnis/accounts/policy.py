@@ -364,7 +364,6 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.REPORT_INTERNAL: _sees_whole_agreement_exactly,
     # Disclosure
     Action.EXACT_FIGURES: _sees_exact_figures_of,
-    Action.REPORT_INTERNAL: _documents_for,
     # Organisations and people (issue 14): the objects are an Organisation or a User.
     Action.ACCOUNT_MANAGE: lambda user, obj: user.is_authenticated,
     Action.ORGANISATION_MANAGE: lambda user, obj: is_admin(user),
