@@ -176,13 +176,18 @@ def _snapped_note(snapped: dict[str, Any] | None) -> str:
         return ""
     first = datetime.date.fromisoformat(snapped["first"])
     year, month = (int(part) for part in snapped["last_month"].split("-"))
+    return snapped_text(first, datetime.date(year, month, 1))
+
+
+def snapped_text(first: datetime.date, last: datetime.date) -> str:
+    """The note that protected figures cover the whole months from ``first`` to ``last``."""
     return _(
         "Die geschützten Zahlen gelten für ganze Monate: %(first)s bis %(last)s. Zeiträume, "
         "die nicht auf Kalender- oder Vereinbarungsjahre fallen, zeigen nur Zahlen, die sich "
         "aus den veröffentlichten Jahres-, Quartals- und Monatswerten ergeben."
     ) % {
         "first": formats.date_format(first, "F Y"),
-        "last": formats.date_format(datetime.date(year, month, 1), "F Y"),
+        "last": formats.date_format(last, "F Y"),
     }
 
 

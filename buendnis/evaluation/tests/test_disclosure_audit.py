@@ -22,6 +22,8 @@ from buendnis.core.disclosure.record import Collection, recording
 from buendnis.counselling.generate import contacts_generate
 from buendnis.counselling.grid import counselling_grid
 from buendnis.evaluation.disclosure import collect, run_audit
+from buendnis.evaluation.periods import agreement_year
+from buendnis.evaluation.report.context import report_context
 from buendnis.feedback.demo import demo_responses_generate
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,14 @@ def test_the_command_passes_on_the_demo_and_names_the_narrowest_ranges(demo: Agr
     text = out.getvalue()
     assert "no hidden figure can be recovered" in text
     assert "narrowest range" in text
+
+
+def test_protected_agreement_years_say_they_run_in_whole_months(demo: Agreement) -> None:
+    context = report_context(
+        agreement=demo, period=agreement_year(demo, 2025), copy="ministry", today=TODAY
+    )
+    assert "Juni 2025 bis Mai 2026" in context["report"]["snapped"]
+    internal = report_context(
+        agreement=demo, period=agreement_year(demo, 2025), copy="internal", today=TODAY
+    )
+    assert internal["report"]["snapped"] == ""
