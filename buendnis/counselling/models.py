@@ -102,6 +102,8 @@ class Contact(models.Model):
             models.Index(fields=["agreement", "date"], name="contact_agreement_date"),
             models.Index(fields=["organisation", "date"], name="contact_organisation_date"),
             models.Index(fields=["counsellor", "-created_at"], name="contact_counsellor_recent"),
+            # The disclosure grid's version: the latest change of an agreement's contacts.
+            models.Index(fields=["agreement", "updated_at"], name="contact_agreement_updated"),
         ]
         constraints = [
             models.CheckConstraint(
