@@ -10,13 +10,16 @@ from django.utils.functional import cached_property
 
 from buendnis.accounts.policy import (
     AnyUser,
+    exact_scope,
     is_admin,
     organisation_ids,
+    sees_exact,
     visible_agreement_ids,
 )
+from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.agreements.models import Agreement, DocumentationProcedure
-from buendnis.core.suppression import suppressed
+from buendnis.core.disclosure.cache import publication_for
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -278,7 +281,11 @@ class AgreementFigures:
 
 
 def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> AgreementFigures:
-    """Held activities of a calendar year, summed in the database; suppressed for outsiders."""
+    """Held activities of a calendar year, summed in the database.
+
+    Exact for who may see every documenting organisation's records exactly; everyone else
+    reads the agreement's protected activities grid (``activities.grid``).
+    """
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     held = Activity.objects.filter(
@@ -287,24 +294,27 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         starts_at__lt=start.replace(year=year + 1),
         status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
     )
+    documenting = set(held.order_by().values_list("organisation_id", flat=True).distinct())
+    if not sees_exact(user, documenting or exact_scope(user, agreement)):
+        return _protected_figures(agreement, year)
     deadline = current_deadline_days(agreement)
     in_time = Q(status__in=DOCUMENTED_STATUSES)
     if deadline is not None:
         in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline))
-    own = sorted(organisation_ids(user))
-    # Counted in the same pass: a DISTINCT over the organisations would read every row again.
-    by_others = Count("id", filter=~Q(organisation_id__in=own)) if own else Count("id")
     totals = held.aggregate(
         activities=Count("id"),
         attendances=Sum("participants", default=0),
         people=Sum("first_timers", default=0),
         documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
         documented_in_time=Count("id", filter=in_time),
-        by_others=by_others,
     )
-    exact = is_admin(user) or not totals.pop("by_others")
-    shown = totals if exact else {key: suppressed(value) for key, value in totals.items()}
-    return AgreementFigures(year=year, exact=exact, **shown)
+    return AgreementFigures(year=year, exact=True, **totals)
+
+
+def _protected_figures(agreement: Agreement, year: int) -> AgreementFigures:
+    """The year's figures as the protected publication shows them."""
+    publication = publication_for(activities_grid(agreement=agreement))
+    return AgreementFigures(year=year, exact=False, **year_figures(publication, year))  # type: ignore[arg-type]
 
 
 def formats_with_figures(*, agreement: Agreement, organisation_ids: set[int]) -> QuerySet[Format]:
