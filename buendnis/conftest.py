@@ -25,6 +25,14 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: pytest.FixtureRequest) -> None:
+    """Tests that are not about it sign in ministry officers and admins without a second
+    factor; the setting's real default requires one (accounts/security/tests switch it on).
+    """
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def kreise(db: None) -> None:
     """Hessen's Kreise, which a flush after a transactional (browser) test removes."""

@@ -59,6 +59,10 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Account security (accounts/security): one's own second factor and sessions; admins'
+    # unlocking and second-factor reset.
+    SECURITY_OWN = "security.own"
+    SECURITY_MANAGE = "security.manage"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -239,6 +243,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.EVALUATION_REOPEN: _coordinates_agreement,
     Action.REPORT_VIEW: _is_party,
     Action.REPORT_INTERNAL: _documents_for,
+    # Account security: every signed-in user manages their own; admins unlock and reset.
+    Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
+    Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
