@@ -216,9 +216,7 @@ def session_rekey(*, request: HttpRequest) -> None:
     """Give the session a new key (after the second factor) and keep its list entry."""
     old_key = request.session.session_key
     request.session.cycle_key()
-    UserSession.objects.filter(session_key=old_key).update(
-        session_key=request.session.session_key
-    )
+    UserSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
 
 
 def session_forget(*, session_key: str | None) -> None:

@@ -20,9 +20,7 @@ _ADDRESS_SALT = "buendnis.accounts.security.client_address"
 def raw_client_address(request: HttpRequest) -> str:
     """The client's address, from the configured proxy header or ``REMOTE_ADDR``."""
     header = settings.FEEDBACK_CLIENT_ADDRESS_HEADER
-    address = (request.META.get(header) if header else None) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
+    address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
     # In X-Forwarded-For the last entry is the one the trusted proxy itself added.
     return address.split(",")[-1].strip()
 

@@ -147,7 +147,9 @@ def second_factor_remove(request: HttpRequest) -> HttpResponse:
         return redirect("security:overview")
     services.second_factor_reset(user=user)
     logout(request)
-    messages.info(request, _("Die Zwei-Faktor-Anmeldung ist ausgeschaltet. Bitte melden Sie sich neu an."))
+    messages.info(
+        request, _("Die Zwei-Faktor-Anmeldung ist ausgeschaltet. Bitte melden Sie sich neu an.")
+    )
     return redirect("accounts:login")
 
 
