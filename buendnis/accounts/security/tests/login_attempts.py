@@ -34,7 +34,7 @@ def main(argv: list[str]) -> None:
             organisation=organisation,
             role=Membership.Role.FACHKRAFT,
         )
-        password = "falsch"  # noqa: S105 - the attempts that follow are failures
+        password = "falsch"
     for _ in range(int(times)):
         client = Client(REMOTE_ADDR=address)
         response = client.post("/konto/anmelden/", {"username": username, "password": password})

@@ -8,7 +8,6 @@ import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from buendnis.accounts.models import User

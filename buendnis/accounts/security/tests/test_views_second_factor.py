@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import time_machine
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buendnis.accounts.models import User
