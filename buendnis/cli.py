@@ -17,6 +17,8 @@ COMMANDS = {
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
+    "unlock": "Anmeldesperre aufheben / lift a login lockout (username or --address)",
+    "reset-2fa": "Zweiten Faktor nach Geräteverlust entfernen / reset a lost second factor",
 }
 
 USAGE = """Bündnis – Integrationsvereinbarungen in der Praxis

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import User
-from buendnis.accounts.policy import Action, requires
+from buendnis.accounts.policy import Action, can, requires
 from buendnis.accounts.security import selectors, services
 from buendnis.accounts.security.forms import CodeForm, UsernameForm
 from buendnis.accounts.security.middleware import second_factor_settled
@@ -52,6 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "current_key": request.session.session_key,
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
             "max_hours": settings.SESSION_MAX_HOURS,
+            "may_manage": can(user, Action.SECURITY_MANAGE),
         },
     )
 
