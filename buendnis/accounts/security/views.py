@@ -146,6 +146,13 @@ def second_factor_remove(request: HttpRequest) -> HttpResponse:
     if selectors.second_factor_required(user):
         messages.error(request, _("Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben."))
         return redirect("security:overview")
+    # Re-authentication before switching a factor off (ASVS 3.7.1): a current code.
+    form = CodeForm(request.POST)
+    if not form.is_valid() or not services.second_factor_verify(
+        user=user, code=form.cleaned_data["code"]
+    ):
+        messages.error(request, _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
+        return redirect("security:overview")
     services.second_factor_reset(user=user)
     logout(request)
     messages.info(

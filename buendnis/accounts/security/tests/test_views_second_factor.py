@@ -151,7 +151,11 @@ def test_it_lets_a_fachkraft_switch_the_second_factor_off(fachkraft: User) -> No
     _, codes = enrolled(fachkraft)
     client = signed_in(fachkraft)
     client.post(reverse("security:verify"), {"code": codes[0]})
-    response = client.post(reverse("security:second_factor_remove"))
+    refused = client.post(reverse("security:second_factor_remove"), {"code": "falsch"})
+    assert refused["Location"] == reverse("security:overview")
+    assert TOTPDevice.objects.filter(user=fachkraft).exists()
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        response = client.post(reverse("security:second_factor_remove"), {"code": codes[1]})
     assert response["Location"] == reverse("accounts:login")
     assert not TOTPDevice.objects.filter(user=fachkraft).exists()
     assert not RecoveryCode.objects.filter(user=fachkraft).exists()
@@ -161,7 +165,7 @@ def test_it_keeps_the_second_factor_of_a_required_role(referentin: User) -> None
     _, codes = enrolled(referentin)
     client = signed_in(referentin)
     client.post(reverse("security:verify"), {"code": codes[0]})
-    client.post(reverse("security:second_factor_remove"))
+    client.post(reverse("security:second_factor_remove"), {"code": codes[1]})
     assert TOTPDevice.objects.filter(user=referentin, confirmed=True).exists()
 
 
@@ -186,3 +190,13 @@ def test_it_denies_other_organisation(referentin: User, outsider: User) -> None:
 def test_it_needs_a_login() -> None:
     response = Client().get(reverse("security:enrol"))
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_refuses_an_app_code_a_second_time(referentin: User) -> None:
+    device, _ = enrolled(referentin)
+    code = totp_code(device.bin_key, offset_steps=1)
+    first = signed_in(referentin)
+    assert first.post(reverse("security:verify"), {"code": code}).status_code == 302
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        second = signed_in(referentin)
+        assert second.post(reverse("security:verify"), {"code": code}).status_code == 400
