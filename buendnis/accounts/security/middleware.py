@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from buendnis.accounts.security import selectors, services
 
-SECOND_FACTOR_KEY = "_buendnis_second_factor"
-VERIFIED = "verified"
-NOT_NEEDED = "not_needed"
+SECOND_FACTOR_KEY = services.SECOND_FACTOR_KEY
+VERIFIED = services.SECOND_FACTOR_VERIFIED
+NOT_NEEDED = services.SECOND_FACTOR_NOT_NEEDED
 
 # Pages a signed-in user may reach before the second factor is settled.
 _OPEN_BEFORE_SECOND_FACTOR = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buendnis.accounts.models import User
+from buendnis.accounts.security import selectors
 from buendnis.accounts.security.devices import device_summary
 from buendnis.accounts.security.models import RecoveryCode, UserSession
 
@@ -21,6 +22,10 @@ RECOVERY_CODE_COUNT = 10
 # Twelve characters from 31 unambiguous ones (about 59 bits); stored salted and hashed.
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 SESSION_STATE_KEY = "_buendnis_security"
+# Whether this session has passed its second factor, or needs none (decided at login).
+SECOND_FACTOR_KEY = "_buendnis_second_factor"
+SECOND_FACTOR_VERIFIED = "verified"
+SECOND_FACTOR_NOT_NEEDED = "not_needed"
 # Seen-times are written back at most this often, so most requests write nothing.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -181,6 +186,16 @@ def session_register(*, request: HttpRequest, user: User) -> UserSession:
         },
     )
     return session
+
+
+def second_factor_decide(*, request: HttpRequest, user: User) -> None:
+    """At login: note in the session when the user needs no second factor at all.
+
+    Users with an authenticator, or whose role requires one, get no note; the middleware
+    then holds them at the code or enrolment page until the factor is settled.
+    """
+    if selectors.confirmed_totp_device(user) is None and not selectors.second_factor_required(user):
+        request.session[SECOND_FACTOR_KEY] = SECOND_FACTOR_NOT_NEEDED
 
 
 def session_expired(*, request: HttpRequest) -> bool:

@@ -15,6 +15,7 @@ def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: An
     if request is None or not hasattr(request, "session"):
         return
     services.session_register(request=request, user=user)
+    services.second_factor_decide(request=request, user=user)
     services.login_forget_own_failures(username=user.get_username())
 
 
