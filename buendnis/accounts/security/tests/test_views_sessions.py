@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,3 +122,14 @@ def test_it_denies_other_organisation(fachkraft: User, outsider: User) -> None:
 def test_it_ends_sessions_only_by_post(fachkraft: User) -> None:
     client = _login()
     assert client.get(reverse("security:sign_out_everywhere")).status_code == 405
+
+
+def test_it_adds_no_query_to_a_signed_in_request(fachkraft: User, settings: object) -> None:
+    client = _login()
+    client.get(reverse("agreements:list"))
+    with CaptureQueriesContext(connection) as secured:
+        client.get(reverse("agreements:list"))
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "AccountSecurity" not in m]
+    with CaptureQueriesContext(connection) as plain:
+        client.get(reverse("agreements:list"))
+    assert len(secured) == len(plain)
