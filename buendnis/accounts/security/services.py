@@ -8,9 +8,11 @@ from importlib import import_module
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buendnis.accounts.models import User
@@ -59,6 +61,23 @@ def login_forget_own_failures(*, username: str) -> None:
 
 # --- second factor --------------------------------------------------------------------
 
+_NOTICE_SUBJECTS = {
+    "enrolled": "Bündnis: zweiter Faktor eingerichtet / second factor set up",
+    "renewed": "Bündnis: neue Wiederherstellungscodes / new recovery codes",
+    "reset": "Bündnis: zweiter Faktor zurückgesetzt / second factor reset",
+    "removed": "Bündnis: Zwei-Faktor-Anmeldung ausgeschaltet / two-factor sign-in off",
+}
+
+
+def _notify(*, user: User, event: str) -> None:
+    """E-mail the user (once the change is committed) that their second factor changed."""
+    if not user.email:
+        return
+    with translation.override("de"):
+        body = render_to_string("security/second_factor_email.txt", {"user": user, "event": event})
+    message = EmailMessage(subject=_NOTICE_SUBJECTS[event], body=body, to=[user.email])
+    transaction.on_commit(message.send)
+
 
 def _digest(salt: str, code: str) -> str:
     return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
@@ -91,6 +110,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> lis
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    _notify(user=user, event="enrolled")
     return recovery_codes_generate(user=user)
 
 
@@ -106,6 +126,14 @@ def recovery_codes_generate(*, user: User) -> list[str]:
         rows.append(RecoveryCode(user=user, salt=salt, digest=_digest(salt, code)))
         codes.append(f"{code[:4]}-{code[4:8]}-{code[8:]}")
     RecoveryCode.objects.bulk_create(rows)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes on the user's request; the user is told by e-mail."""
+    codes = recovery_codes_generate(user=user)
+    _notify(user=user, event="renewed")
     return codes
 
 
@@ -148,7 +176,7 @@ def second_factor_verify(*, user: User, code: str) -> bool:
 
 
 @transaction.atomic
-def second_factor_reset(*, user: User) -> None:
+def second_factor_reset(*, user: User, by_admin: bool = True) -> None:
     """Remove the user's authenticator and recovery codes and end all their sessions.
 
     For a lost device (by an admin) or a user who switches the second factor off. The next
@@ -157,6 +185,7 @@ def second_factor_reset(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     sessions_end_all(user=user)
+    _notify(user=user, event="reset" if by_admin else "removed")
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -171,8 +200,14 @@ def _epoch() -> int:
 
 
 def session_register(*, request: HttpRequest, user: User) -> UserSession:
-    """Record a new sign-in: the session's start and last-seen times and its device."""
+    """Record a new sign-in: the session's start and last-seen times and its device.
+
+    Entries of the user's sessions that ran out without a logout are dropped on the way.
+    """
     now = timezone.now()
+    UserSession.objects.filter(user=user).exclude(
+        pk__in=selectors.live_sessions(user).values("pk")
+    ).delete()
     request.session[SESSION_STATE_KEY] = {"started": _epoch(), "seen": _epoch()}
     if request.session.session_key is None:
         request.session.save()

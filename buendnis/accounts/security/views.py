@@ -108,7 +108,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     """Replace the recovery codes (the old ones stop working)."""
     if selectors.confirmed_totp_device(request.user) is None:
         return redirect("security:overview")
-    return _show_codes(request, services.recovery_codes_generate(user=request.user))
+    return _show_codes(request, services.recovery_codes_renew(user=request.user))
 
 
 @requires(Action.SECURITY_OWN)
@@ -153,7 +153,7 @@ def second_factor_remove(request: HttpRequest) -> HttpResponse:
     ):
         messages.error(request, _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
         return redirect("security:overview")
-    services.second_factor_reset(user=user)
+    services.second_factor_reset(user=user, by_admin=False)
     logout(request)
     messages.info(
         request, _("Die Zwei-Faktor-Anmeldung ist ausgeschaltet. Bitte melden Sie sich neu an.")

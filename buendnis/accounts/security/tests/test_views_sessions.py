@@ -133,3 +133,11 @@ def test_it_adds_no_query_to_a_signed_in_request(fachkraft: User, settings: obje
     with CaptureQueriesContext(connection) as plain:
         client.get(reverse("agreements:list"))
     assert len(secured) == len(plain)
+
+
+def test_it_drops_entries_of_sessions_that_ran_out(fachkraft: User) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        _login(FIREFOX_ANDROID)  # left open, never signed out
+        traveller.shift(timedelta(minutes=31))
+        _login(CHROME_WINDOWS)
+        assert list(UserSession.objects.values_list("device", flat=True)) == ["Chrome / Windows"]
