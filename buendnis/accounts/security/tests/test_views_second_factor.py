@@ -200,3 +200,15 @@ def test_it_refuses_an_app_code_a_second_time(referentin: User) -> None:
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
         second = signed_in(referentin)
         assert second.post(reverse("security:verify"), {"code": code}).status_code == 400
+
+
+def test_it_speaks_english_on_the_code_pages(referentin: User) -> None:
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(referentin)
+    enrol = client.get(reverse("security:enrol"))
+    assert 'lang="en"' in enrol.text
+    assert "Set up two-factor sign-in" in enrol.text
+    assert "Your role requires signing in with a second factor" in enrol.text
+    enrolled(referentin)
+    verify = client.get(reverse("security:verify"))
+    assert "Code from the app or recovery code" in verify.text
