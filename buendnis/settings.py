@@ -235,6 +235,9 @@ LOGGING = {
 REPORT_JOBS_THREADED = env_bool("REPORT_JOBS_THREADED", True)
 REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 
+# An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
+INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
+
 # Account security (buendnis/accounts/security, docs/security.md).
 # Login throttling by django-axes with its database handler, so every worker sees the same
 # counts: after LOGIN_FAILURE_LIMIT failures for one username, or from one client address,
