@@ -9,6 +9,7 @@ fits axes' column: attempts from one client still add up, yet no address is kept
 import ipaddress
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -46,3 +47,24 @@ def lockout_response(
         {"minutes": settings.LOGIN_COOLOFF_MINUTES},
         status=429,
     )
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every sign-in that comes with a request.
+
+    ``authenticate()`` without a request comes from code, not from a sign-in form (Django's
+    test client, a management command): there is no client to count against, so it passes
+    on to the password check instead of failing. Every web sign-in passes its request
+    (``LoginView`` and ``AuthenticationForm`` do).
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -124,3 +124,14 @@ def test_it_forgets_a_users_own_failures_after_they_sign_in(
     assert AccessAttempt.objects.get(username="anna").failures_since_start == 9
     _fail(1, "samir")
     assert _attempt("samir", PASSWORD).status_code == 302
+
+
+def test_it_lets_code_authenticate_without_a_request(fachkraft: User) -> None:
+    from django.contrib.auth import authenticate
+
+    _fail(10)
+    assert _attempt("samir", PASSWORD).status_code == 429
+    # Code has no client to count against: the password alone decides.
+    assert authenticate(username="samir", password="falsch") is None
+    assert authenticate(username="samir", password=PASSWORD) == fachkraft
+    assert Client().login(username="samir", password=PASSWORD)

@@ -141,3 +141,16 @@ def test_it_drops_entries_of_sessions_that_ran_out(fachkraft: User) -> None:
         traveller.shift(timedelta(minutes=31))
         _login(CHROME_WINDOWS)
         assert list(UserSession.objects.values_list("device", flat=True)) == ["Chrome / Windows"]
+
+
+def test_it_ends_the_other_sessions_when_the_password_changes(fachkraft: User) -> None:
+    phone = _login(FIREFOX_ANDROID)
+    desk = _login(CHROME_WINDOWS)
+    new_password = "ein-ganz-neues-passwort"
+    response = phone.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert phone.get(reverse("agreements:list")).status_code == 200
+    assert desk.get(reverse("agreements:list")).status_code == 302
