@@ -26,6 +26,19 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_disclosure_cache() -> Iterator[None]:
+    """Each test protects its own data: no grid or protection carries over from another."""
+    from django.core.cache import cache
+
+    from buendnis.core.disclosure.cache import forget
+
+    forget()
+    cache.clear()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_optional(settings: pytest.FixtureRequest) -> None:
     """Tests that are not about it sign in ministry officers and admins without a second
     factor; the setting's real default requires one (accounts/security/tests switch it on).
