@@ -67,6 +67,10 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # Account security (accounts/security): one's own second factor and sessions; admins'
+    # unlocking and second-factor reset.
+    SECURITY_OWN = "security.own"
+    SECURITY_MANAGE = "security.manage"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -385,6 +389,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # Account security: every signed-in user manages their own; admins unlock and reset.
+    Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
+    Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
