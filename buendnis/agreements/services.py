@@ -16,6 +16,7 @@ from buendnis.agreements.models import (
     DocumentationProcedure,
     Goal,
     Indicator,
+    IndicatorTarget,
     Paragraph,
     ProcedureApproval,
     Signatory,
@@ -174,14 +175,16 @@ def _agreement_from_structure(
             description=i.get("description", ""),
             unit=i["unit"],
             level=i["level"],
-            yearly_target=(
-                Decimal(str(i["yearly_target"])) if i.get("yearly_target") is not None else None
-            ),
+            direction=i.get("direction", Indicator.Direction.HIGHER),
             source=i["source"],
             filter=i.get("filter", {}),
         )
         indicator.full_clean()
         indicator.save()
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=int(year), value=Decimal(str(value)))
+            for year, value in i.get("targets", {}).items()
+        )
     Commitment.objects.bulk_create(
         Commitment(
             agreement=agreement,

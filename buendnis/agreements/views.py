@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership
-from buendnis.accounts.policy import Action, can, organisation_ids, requires
+from buendnis.accounts.policy import Action, can, is_admin, organisation_ids, requires
 from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.evaluation.due import next_evaluation_due
+from buendnis.evaluation.selectors import indicator_rows_this_year
 
 
 def _get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
@@ -33,8 +34,17 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.AGREEMENT_VIEW)
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
+    today = timezone.localdate()
+    exact = is_admin(request.user) or can(request.user, Action.REPORT_INTERNAL, agreement)
+    rows = indicator_rows_this_year(agreement=agreement, exact=exact, today=today)
+    for goal in agreement.goals.all():
+        for indicator in goal.indicators.all():
+            indicator.this_year = rows.get(indicator.code)
+    for indicator in agreement.duty_indicators:
+        indicator.this_year = rows.get(indicator.code)
     context = {
         "agreement": agreement,
+        "indicator_year": today.year,
         "procedure": selectors.procedure_state(agreement=agreement),
         "evaluation_due": next_evaluation_due(agreement=agreement),
         "today": timezone.localdate(),

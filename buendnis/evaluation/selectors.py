@@ -19,7 +19,7 @@ from buendnis.evaluation.models import (
     GoalReflection,
     ManualValue,
 )
-from buendnis.evaluation.periods import Period, PeriodInvalid, parse
+from buendnis.evaluation.periods import Period, PeriodInvalid, calendar_year, parse
 
 if TYPE_CHECKING:
     from buendnis.evaluation.engine import IndicatorValue
@@ -139,6 +139,19 @@ class Row:
             previous=display(shown["previous"]),
             status_label=str(STATUS_LABELS.get(value.status, value.status)),
         )
+
+
+def indicator_rows_this_year(
+    *, agreement: Agreement, exact: bool, today: datetime.date | None = None
+) -> dict[str, Row]:
+    """Each indicator's target and value for the calendar year so far, by code (live)."""
+    from buendnis.evaluation.engine import indicator_values as engine_values
+
+    today = today or timezone.localdate()
+    values = engine_values(
+        agreement=agreement, period=calendar_year(today.year), today=today, with_previous=False
+    )
+    return {value.code: Row.of(value.as_dict(), exact) for value in values}
 
 
 @dataclass

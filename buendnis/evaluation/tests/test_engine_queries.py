@@ -14,7 +14,7 @@ from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.activities.services import network_partner_add
 from buendnis.activities.tests import conftest as activity_fixtures
 from buendnis.activities.tests.conftest import reach
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.evaluation.engine import indicator_values
 from buendnis.evaluation.periods import calendar_year
 
@@ -43,16 +43,16 @@ INDICATORS: list[tuple[str, dict[str, Any]]] = [
 
 def _indicators(agreement: Agreement) -> None:
     for number, (source, filter) in enumerate(INDICATORS, start=1):
-        Indicator.objects.create(
+        indicator = Indicator.objects.create(
             agreement=agreement,
             code=f"Q{number}",
             name=source,
             unit="Anzahl",
             level=1,
-            yearly_target=Decimal(10),
             source=source,
             filter=filter,
         )
+        IndicatorTarget.objects.create(indicator=indicator, year=2000, value=Decimal(10))
 
 
 def _activities(
