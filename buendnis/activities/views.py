@@ -344,17 +344,25 @@ def format_list(request: HttpRequest, agreement: str) -> HttpResponse:
         form = FormatStatusForm(request.POST)
         if form.is_valid():
             fmt = get_object_or_404(Format, agreement=agreement_obj, pk=form.cleaned_data["format"])
+            unchanged = fmt.status == form.cleaned_data["status"]
             services.format_set_status(
                 fmt=fmt,
                 status=form.cleaned_data["status"],
                 on=timezone.localdate(),
                 by=request.user,
             )
-            messages.success(
-                request,
-                _("„%(name)s“ hat jetzt den Status „%(status)s“.")
-                % {"name": fmt.name, "status": fmt.get_status_display()},
-            )
+            if unchanged:
+                messages.info(
+                    request,
+                    _("„%(name)s“ hat den Status „%(status)s“ schon; nichts geändert.")
+                    % {"name": fmt.name, "status": fmt.get_status_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("„%(name)s“ hat jetzt den Status „%(status)s“.")
+                    % {"name": fmt.name, "status": fmt.get_status_display()},
+                )
         else:
             messages.error(request, _("Bitte einen gültigen Status wählen."))
         return redirect("activities:formats", agreement=agreement_obj.slug)
