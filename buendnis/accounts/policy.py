@@ -59,6 +59,11 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Issue 14, results framework and § 7 procedure versions (agreements app):
+    PROCEDURE_PROPOSE = "procedure.propose"
+    FRAMEWORK_VIEW = "framework.view"
+    FRAMEWORK_EDIT = "framework.edit"
+    FRAMEWORK_APPROVE = "framework.approve"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -239,6 +244,11 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.EVALUATION_REOPEN: _coordinates_agreement,
     Action.REPORT_VIEW: _is_party,
     Action.REPORT_INTERNAL: _documents_for,
+    # Issue 14, results framework and § 7 procedure versions: objects are the agreement.
+    Action.PROCEDURE_PROPOSE: _speaks_for_partner,
+    Action.FRAMEWORK_VIEW: _is_party,
+    Action.FRAMEWORK_EDIT: _coordinates_agreement,
+    Action.FRAMEWORK_APPROVE: _speaks_for_partner,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -271,6 +281,11 @@ OBJECT_ACTIONS = {
     Action.EVALUATION_REOPEN,
     Action.REPORT_VIEW,
     Action.REPORT_INTERNAL,
+    # Issue 14, results framework and § 7 procedure versions:
+    Action.PROCEDURE_PROPOSE,
+    Action.FRAMEWORK_VIEW,
+    Action.FRAMEWORK_EDIT,
+    Action.FRAMEWORK_APPROVE,
 }
 
 

@@ -10,7 +10,8 @@ from django.utils.functional import cached_property
 
 from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
 from buendnis.activities.models import Activity, Format, NetworkPartner
-from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.agreements.models import Agreement
+from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.suppression import suppressed
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
@@ -101,19 +102,15 @@ def activity_page(*, activities: QuerySet[Activity], number: object) -> Page:
 
 
 def current_deadline_days(agreement: Agreement) -> int | None:
-    """The deadline of the newest § 7 procedure version, if one exists."""
-    procedure = (
-        DocumentationProcedure.objects.filter(agreement=agreement).order_by("-version").first()
-    )
+    """The deadline of the § 7 procedure in effect, if one exists."""
+    procedure = effective_procedure(agreement=agreement)
     return procedure.deadline_days if procedure else None
 
 
 def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
-    """Each agreement's § 7 deadline in days, from its newest procedure version."""
-    procedures = DocumentationProcedure.objects.order_by("agreement_id", "version")
-    if agreement_ids is not None:
-        procedures = procedures.filter(agreement_id__in=agreement_ids)
-    return dict(procedures.values_list("agreement_id", "deadline_days"))
+    """Each agreement's § 7 deadline in days, from its procedure in effect."""
+    procedures = effective_procedures(agreement_ids=agreement_ids)
+    return {agreement_id: p.deadline_days for agreement_id, p in procedures.items()}
 
 
 def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QuerySet[Activity]:

@@ -18,6 +18,7 @@ from buendnis.activities.filters import ActivityFilterForm
 from buendnis.activities.forms import ActivityForm, initial_from_activity
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.agreements.models import Agreement
+from buendnis.agreements.selectors import effective_procedure
 from buendnis.core.forms import KernForm
 from buendnis.evaluation import locks
 from buendnis.evaluation.models import Evaluation
@@ -37,7 +38,7 @@ def _get_activity_for_user(request: HttpRequest, pk: int, action: Action) -> Act
 
 
 def _required_fields(agreement: Agreement) -> list[str]:
-    procedure = agreement.procedures.order_by("-version").first()
+    procedure = effective_procedure(agreement=agreement)
     return list(procedure.required_fields) if procedure else []
 
 

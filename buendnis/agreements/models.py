@@ -364,6 +364,22 @@ class FrameworkApproval(models.Model):
 class DocumentationProcedure(models.Model):
     """§ 7: the agreed procedure for documenting activities promptly; one row per version."""
 
+    class Field(models.TextChoices):
+        """What the procedure can require of each activity record (the activity form's parts)."""
+
+        TITLE = "title", _("Titel")
+        FORMAT = "format", _("Format")
+        START = "start", _("Beginn")
+        END = "end", _("Ende")
+        LOCATION = "location", _("Ort (Kreis)")
+        LANGUAGES = "languages", _("Sprachen")
+        GOALS = "goals", _("Ziele")
+        REACH = "reach", _("Reichweite (Teilnehmende nach Kategorien)")
+        STAFF_HOURS = "staff_hours", _("Arbeitsstunden")
+        DESCRIPTION = "description", _("Beschreibung")
+        REFLECTION = "reflection", _("Reflexion")
+        NETWORK_PARTNERS = "network_partners", _("Netzwerkpartner")
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="procedures")
     version = models.PositiveIntegerField(_("Version"))
     deadline_days = models.PositiveSmallIntegerField(_("Frist in Tagen nach der Aktivität"))
@@ -396,6 +412,11 @@ class DocumentationProcedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} – Version {self.version}"
+
+    def required_field_labels(self) -> list[str]:
+        """The required fields with their labels (an unknown key is shown as it is)."""
+        labels = dict(self.Field.choices)
+        return [str(labels.get(key, key)) for key in self.required_fields]
 
 
 class ProcedureApproval(models.Model):
