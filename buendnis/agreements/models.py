@@ -310,6 +310,8 @@ class FrameworkVersion(models.Model):
         _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     content = models.JSONField(_("Inhalt"), default=dict)
+    # What the version changed against the framework in effect when it was proposed.
+    changes = models.JSONField(_("Änderungen"), default=list, blank=True)
     reason = models.TextField(_("Begründung"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

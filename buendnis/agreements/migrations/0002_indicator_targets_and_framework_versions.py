@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(verbose_name='Version')),
                 ('status', models.CharField(choices=[('draft', 'Entwurf'), ('proposed', 'Zur Zustimmung vorgelegt'), ('agreed', 'Vereinbart')], default='draft', max_length=20, verbose_name='Status')),
                 ('content', models.JSONField(default=dict, verbose_name='Inhalt')),
+                ('changes', models.JSONField(blank=True, default=list, verbose_name='Änderungen')),
                 ('reason', models.TextField(blank=True, verbose_name='Begründung')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('proposed_at', models.DateTimeField(blank=True, null=True)),
