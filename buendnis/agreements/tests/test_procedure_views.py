@@ -69,7 +69,11 @@ def test_it_denies_other_organisation(agreement: Agreement, outsider: User) -> N
     assert client.post(_url(agreement, 1)).status_code == 404
     history = reverse("agreements:procedure_history", args=[agreement.slug])
     assert client.get(history).status_code == 404
+    propose = reverse("agreements:procedure_propose", args=[agreement.slug])
+    assert client.get(propose).status_code == 404
+    assert client.post(propose, {"deadline_days": "3"}).status_code == 404
     assert not ProcedureApproval.objects.exists()
+    assert DocumentationProcedure.objects.count() == 1
 
 
 def test_it_accepts_agreement_only_by_post(agreement: Agreement, koordination: User) -> None:

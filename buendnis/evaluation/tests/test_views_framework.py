@@ -256,3 +256,17 @@ def test_it_denies_other_organisation(
     assert _client(referentin).get(_url(documenting, "framework_goal_create")).status_code == 404
     assert FrameworkVersion.objects.get().status == FrameworkVersion.Status.PROPOSED
     assert not IndicatorTarget.objects.exists()
+
+
+def test_it_asks_for_a_reason_before_proposing_and_keeps_the_draft(
+    documenting: Agreement, koordination: User
+) -> None:
+    coordinator = _client(koordination)
+    _goal(coordinator, documenting, "Z6", "Ehrenamt stärken")
+    response = coordinator.post(
+        _url(documenting, "framework_propose", 1), {"reason": "  "}, follow=True
+    )
+    assert "Bitte begründen Sie die Änderung für die Partner." in response.text
+    version = FrameworkVersion.objects.get()
+    assert version.status == FrameworkVersion.Status.DRAFT
+    assert [g["code"] for g in version.content["goals"]] == ["Z1", "Z2", "Z6"]
