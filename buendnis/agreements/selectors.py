@@ -11,6 +11,7 @@ from buendnis.agreements.models import (
     AgreementPartner,
     Commitment,
     DocumentationProcedure,
+    FrameworkVersion,
     Goal,
     Indicator,
 )
@@ -139,3 +140,47 @@ def procedure_pending_for(*, procedure: DocumentationProcedure, organisation_ids
         p.organisation_id in organisation_ids and p.organisation_id not in approved
         for p in procedure.agreement.partners.all()
     )
+
+
+@dataclass(frozen=True)
+class AwaitingAgreement:
+    """A proposal that one of the user's organisations has not agreed to yet."""
+
+    agreement: Agreement
+    kind: str  # "framework" or "procedure"
+    version: int
+
+
+def awaiting_agreement(*, organisation_ids: set[int]) -> list[AwaitingAgreement]:
+    """Framework proposals and newest § 7 versions these partner organisations still owe.
+
+    Three queries, whatever the number of agreements.
+    """
+    if not organisation_ids:
+        return []
+    partners = AgreementPartner.objects.filter(organisation_id__in=organisation_ids)
+    owed = []
+    proposals = (
+        FrameworkVersion.objects.filter(
+            status=FrameworkVersion.Status.PROPOSED, agreement__partners__in=partners
+        )
+        .exclude(approvals__organisation_id__in=organisation_ids)
+        .select_related("agreement")
+        .distinct()
+    )
+    owed += [AwaitingAgreement(p.agreement, "framework", p.version) for p in proposals]
+    newest = (
+        DocumentationProcedure.objects.filter(agreement__partners__in=partners)
+        .order_by("agreement_id", "-version")
+        .select_related("agreement")
+        .prefetch_related("approvals")
+        .distinct()
+    )
+    seen: set[int] = set()
+    for procedure in newest:
+        if procedure.agreement_id in seen:
+            continue
+        seen.add(procedure.agreement_id)
+        if not {a.organisation_id for a in procedure.approvals.all()} & organisation_ids:
+            owed.append(AwaitingAgreement(procedure.agreement, "procedure", procedure.version))
+    return sorted(owed, key=lambda item: (item.agreement.title, item.kind))

@@ -270,3 +270,20 @@ def test_it_asks_for_a_reason_before_proposing_and_keeps_the_draft(
     version = FrameworkVersion.objects.get()
     assert version.status == FrameworkVersion.Status.DRAFT
     assert [g["code"] for g in version.content["goals"]] == ["Z1", "Z2", "Z6"]
+
+
+def test_the_dashboard_asks_each_side_for_what_it_still_owes(
+    documenting: Agreement, koordination: User, referentin: User, outsider: User
+) -> None:
+    coordinator = _client(koordination)
+    _goal(coordinator, documenting, "Z6", "Ehrenamt stärken")
+    coordinator.post(_url(documenting, "framework_propose", 1), {"reason": "Neu"})
+    home = reverse("core:home")
+    ministry = _client(referentin).get(home).text
+    assert "Integration braucht Partner: Wirkungsrahmen, Version 1" in ministry
+    # the fixture's procedure version 1 is agreed by nobody yet: both sides owe it
+    assert "Integration braucht Partner: Dokumentationsverfahren (§ 7), Version 1" in ministry
+    own = coordinator.get(home).text
+    assert "Wirkungsrahmen, Version 1" not in own  # proposing was the coordinator's agreement
+    assert "Dokumentationsverfahren (§ 7), Version 1" in own
+    assert "Ihre Zustimmung ist erbeten" not in _client(outsider).get(home).text
