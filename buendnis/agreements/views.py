@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership
-from buendnis.accounts.policy import Action, can, is_admin, organisation_ids, requires
+from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
@@ -36,7 +36,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
     today = timezone.localdate()
-    exact = is_admin(request.user) or can(request.user, Action.REPORT_INTERNAL, agreement)
+    exact = can(request.user, Action.REPORT_INTERNAL, agreement)
     rows = indicator_rows_this_year(agreement=agreement, exact=exact, today=today)
     for goal in agreement.goals.all():
         for indicator in goal.indicators.all():
