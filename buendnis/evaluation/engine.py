@@ -28,6 +28,7 @@ saying what is wrong, so a report never fails over one indicator.
 """
 
 import datetime
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
@@ -167,12 +168,35 @@ def status_for(
     return Status.BEHIND
 
 
-def _measure(indicator: Indicator, period: Period, today: datetime.date) -> Measure:
-    """The source's measure, or no value with the reason as note."""
+# Measures already taken in one run, so indicators asking the same question (and the
+# report's look at last period's rates) cost one query, not one each.
+Measures = dict[tuple[Any, ...], Measure]
+
+
+def _question(indicator: Indicator, period: Period, today: datetime.date) -> tuple[Any, ...]:
+    """What a measure depends on: the source, its filter and agreement, the period, today.
+
+    Manual values belong to the indicator itself.
+    """
+    own = indicator.pk if indicator.source == Indicator.Source.MANUAL else None
+    asked = json.dumps(indicator.filter, sort_keys=True, default=str)
+    return (indicator.source, indicator.agreement_id, asked, own, period, today)
+
+
+def measured(
+    indicator: Indicator, period: Period, today: datetime.date, taken: Measures | None = None
+) -> Measure:
+    """The source's measure, or no value with the reason as note (reused from ``taken``)."""
+    key = _question(indicator, period, today) if taken is not None else None
+    if taken is not None and key in taken:
+        return taken[key]
     try:
-        return measure(indicator=indicator, period=period, today=today)
+        result = measure(indicator=indicator, period=period, today=today)
     except SourceError as error:
-        return Measure(actual=None, note=str(error))
+        result = Measure(actual=None, note=str(error))
+    if taken is not None:
+        taken[key] = result
+    return result
 
 
 def indicator_value(
@@ -182,6 +206,7 @@ def indicator_value(
     today: datetime.date | None = None,
     targets: Mapping[int, Decimal] | None = None,
     with_previous: bool = True,
+    taken: Measures | None = None,
 ) -> IndicatorValue:
     """The indicator's actual, target, previous value and status for the period.
 
@@ -189,8 +214,8 @@ def indicator_value(
     indicator not saved yet; ``with_previous=False`` skips the previous period.
     """
     today = today or timezone.localdate()
-    current = _measure(indicator, period, today)
-    previous = _measure(indicator, period.previous(), today) if with_previous else None
+    current = measured(indicator, period, today, taken)
+    previous = measured(indicator, period.previous(), today, taken) if with_previous else None
     if targets is None:
         targets = indicator.target_by_year()
     target = target_for(targets, period, rate=current.rate)
@@ -235,6 +260,7 @@ def indicator_values(
     period: Period,
     today: datetime.date | None = None,
     with_previous: bool = True,
+    taken: Measures | None = None,
 ) -> list[IndicatorValue]:
     """Every indicator of the agreement: goal indicators by goal and code, then its duties."""
     today = today or timezone.localdate()
@@ -248,7 +274,10 @@ def indicator_values(
             natural_key(i.code),
         ),
     )
+    taken = {} if taken is None else taken
     return [
-        indicator_value(indicator=i, period=period, today=today, with_previous=with_previous)
+        indicator_value(
+            indicator=i, period=period, today=today, with_previous=with_previous, taken=taken
+        )
         for i in indicators
     ]
