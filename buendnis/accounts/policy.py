@@ -59,6 +59,11 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Issue 14, results framework and § 7 procedure versions (agreements app):
+    PROCEDURE_PROPOSE = "procedure.propose"
+    FRAMEWORK_VIEW = "framework.view"
+    FRAMEWORK_EDIT = "framework.edit"
+    FRAMEWORK_APPROVE = "framework.approve"
     # Disclosure: who sees exact figures (every output asks this one question).
     EXACT_FIGURES = "figures.exact"
     # Organisations and people (issue 14)
@@ -383,6 +388,11 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.REPORT_INTERNAL: _sees_whole_agreement_exactly,
     # Disclosure
     Action.EXACT_FIGURES: _sees_exact_figures_of,
+    # Issue 14, results framework and § 7 procedure versions: objects are the agreement.
+    Action.PROCEDURE_PROPOSE: _speaks_for_partner,
+    Action.FRAMEWORK_VIEW: _is_party,
+    Action.FRAMEWORK_EDIT: _coordinates_agreement,
+    Action.FRAMEWORK_APPROVE: _speaks_for_partner,
     # Organisations and people (issue 14): the objects are an Organisation or a User.
     Action.ACCOUNT_MANAGE: lambda user, obj: user.is_authenticated,
     Action.ORGANISATION_MANAGE: lambda user, obj: is_admin(user),
@@ -424,6 +434,11 @@ OBJECT_ACTIONS = {
     Action.EVALUATION_REOPEN,
     Action.REPORT_VIEW,
     Action.REPORT_INTERNAL,
+    # Issue 14, results framework and § 7 procedure versions:
+    Action.PROCEDURE_PROPOSE,
+    Action.FRAMEWORK_VIEW,
+    Action.FRAMEWORK_EDIT,
+    Action.FRAMEWORK_APPROVE,
     # Disclosure
     Action.EXACT_FIGURES,
     # Organisations and people (issue 14)

@@ -17,7 +17,8 @@ from buendnis.accounts.policy import (
 )
 from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.activities.models import Activity, Format, NetworkPartner
-from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.agreements.models import Agreement
+from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.disclosure.cache import publication_for
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
@@ -129,19 +130,15 @@ def activity_page(*, activities: QuerySet[Activity], number: object) -> Page:
 
 
 def current_deadline_days(agreement: Agreement) -> int | None:
-    """The deadline of the newest § 7 procedure version, if one exists."""
-    procedure = (
-        DocumentationProcedure.objects.filter(agreement=agreement).order_by("-version").first()
-    )
+    """The deadline of the § 7 procedure in effect, if one exists."""
+    procedure = effective_procedure(agreement=agreement)
     return procedure.deadline_days if procedure else None
 
 
 def latest_deadlines(agreement_ids: QuerySet | list[int] | None = None) -> dict[int, int]:
-    """Each agreement's § 7 deadline in days, from its newest procedure version."""
-    procedures = DocumentationProcedure.objects.order_by("agreement_id", "version")
-    if agreement_ids is not None:
-        procedures = procedures.filter(agreement_id__in=agreement_ids)
-    return dict(procedures.values_list("agreement_id", "deadline_days"))
+    """Each agreement's § 7 deadline in days, from its procedure in effect."""
+    procedures = effective_procedures(agreement_ids=agreement_ids)
+    return {agreement_id: p.deadline_days for agreement_id, p in procedures.items()}
 
 
 def overdue(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.models import Organisation, User
@@ -24,6 +25,10 @@ from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.identifiers import identifier_labels
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
+
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 DEFAULT_FORMATS = [
     ("vaetergruppe", "Vätergruppe / Väter-Café", Format.Status.ESTABLISHED),
@@ -91,10 +96,74 @@ def formats_seed_defaults(*, agreement: Agreement, on: datetime.date) -> list[Fo
 def format_set_status(
     *, fmt: Format, status: str, on: datetime.date, by: User | None = None
 ) -> Format:
-    """Record that a format became established or was dropped; the history stays."""
+    """Record that a format became established or was dropped; the history stays.
+
+    Saving the status a format already has changes nothing and records nothing.
+    """
+    if status not in Format.Status.values:
+        raise ValueError(f"unknown format status: {status}")
+    if fmt.status == status:
+        return fmt
     fmt.status, fmt.status_since = status, on
     fmt.save(update_fields=["status", "status_since"])
     FormatStatusChange.objects.create(format=fmt, status=status, changed_on=on, changed_by=by)
+    return fmt
+
+
+class FormatNameTaken(ValueError):
+    """Another format of the agreement already has this name."""
+
+
+def _check_format_name(agreement: Agreement, name: str, exclude: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise FormatNameTaken("empty format name")
+    taken = Format.objects.filter(agreement=agreement, name__iexact=name).exclude(pk=exclude)
+    if taken.exists():
+        raise FormatNameTaken(name)
+    return name
+
+
+def _format_key(agreement: Agreement, name: str) -> str:
+    """A unique key for a new format, made from its name (ä → ae)."""
+    base = slugify(name.translate(UMLAUTS))[:34].strip("-") or "format"
+    key, n = base, 2
+    while Format.objects.filter(agreement=agreement, key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def format_create(
+    *,
+    agreement: Agreement,
+    name: str,
+    description: str = "",
+    on: datetime.date,
+    by: User | None = None,
+) -> Format:
+    """§ 4: add a format to the agreement's catalogue; it starts as a pilot."""
+    name = _check_format_name(agreement, name)
+    fmt = Format.objects.create(
+        agreement=agreement,
+        key=_format_key(agreement, name),
+        name=name,
+        description=description.strip(),
+        status=Format.Status.PILOT,
+        status_since=on,
+    )
+    FormatStatusChange.objects.create(
+        format=fmt, status=Format.Status.PILOT, changed_on=on, changed_by=by
+    )
+    return fmt
+
+
+@transaction.atomic
+def format_rename(*, fmt: Format, name: str, description: str) -> Format:
+    """Give a format a new name and description; its key, records and history stay."""
+    fmt.name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
+    fmt.description = description.strip()
+    fmt.save(update_fields=["name", "description"])
     return fmt
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buendnis.activities import views, views_io
+from buendnis.activities import views, views_formats, views_io
 
 app_name = "activities"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("import/", views_io.activity_import, name="import"),
     path("netzwerk/", views.network_partner_list, name="network"),
     path("formate/<slug:agreement>/", views.format_list, name="formats"),
+    path("formate/<slug:agreement>/neu/", views_formats.format_create, name="format_create"),
+    path(
+        "formate/<slug:agreement>/<int:pk>/bearbeiten/",
+        views_formats.format_edit,
+        name="format_edit",
+    ),
 ]

@@ -18,6 +18,7 @@ from buendnis.activities.filters import ActivityFilterForm
 from buendnis.activities.forms import ActivityForm, initial_from_activity
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.agreements.models import Agreement
+from buendnis.agreements.selectors import effective_procedure
 from buendnis.core.forms import KernForm
 from buendnis.evaluation import locks
 from buendnis.evaluation.models import Evaluation
@@ -37,7 +38,7 @@ def _get_activity_for_user(request: HttpRequest, pk: int, action: Action) -> Act
 
 
 def _required_fields(agreement: Agreement) -> list[str]:
-    procedure = agreement.procedures.order_by("-version").first()
+    procedure = effective_procedure(agreement=agreement)
     return list(procedure.required_fields) if procedure else []
 
 
@@ -344,17 +345,25 @@ def format_list(request: HttpRequest, agreement: str) -> HttpResponse:
         form = FormatStatusForm(request.POST)
         if form.is_valid():
             fmt = get_object_or_404(Format, agreement=agreement_obj, pk=form.cleaned_data["format"])
+            unchanged = fmt.status == form.cleaned_data["status"]
             services.format_set_status(
                 fmt=fmt,
                 status=form.cleaned_data["status"],
                 on=timezone.localdate(),
                 by=request.user,
             )
-            messages.success(
-                request,
-                _("„%(name)s“ hat jetzt den Status „%(status)s“.")
-                % {"name": fmt.name, "status": fmt.get_status_display()},
-            )
+            if unchanged:
+                messages.info(
+                    request,
+                    _("„%(name)s“ hat den Status „%(status)s“ schon; nichts geändert.")
+                    % {"name": fmt.name, "status": fmt.get_status_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("„%(name)s“ hat jetzt den Status „%(status)s“.")
+                    % {"name": fmt.name, "status": fmt.get_status_display()},
+                )
         else:
             messages.error(request, _("Bitte einen gültigen Status wählen."))
         return redirect("activities:formats", agreement=agreement_obj.slug)

@@ -1,6 +1,8 @@
 """An integration agreement held as structured data, from its paragraphs to its indicators."""
 
 import datetime
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,6 +173,12 @@ class Commitment(models.Model):
         return self.text
 
 
+def year_target(targets: Mapping[int, Decimal], year: int) -> Decimal | None:
+    """A year's own target, else that of the latest earlier year with one; None before."""
+    earlier = [y for y in targets if y <= year]
+    return Decimal(targets[max(earlier)]) if earlier else None
+
+
 class Indicator(models.Model):
     """A measurable sign of progress with a declared way its actual value is computed.
 
@@ -200,6 +208,12 @@ class Indicator(models.Model):
         SITUATION = 6, _("6 – Lebenslage der Zielgruppen ändert sich")
         SOCIETY = 7, _("7 – Gesellschaft verändert sich")
 
+    class Direction(models.TextChoices):
+        """Which way is progress: more (activities, reach) or less (days until documented)."""
+
+        HIGHER = "higher", _("Mehr ist besser")
+        LOWER = "lower", _("Weniger ist besser")
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="indicators")
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
@@ -209,8 +223,8 @@ class Indicator(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     unit = models.CharField(_("Einheit"), max_length=40)
     level = models.PositiveSmallIntegerField(_("Stufe der Wirkungstreppe"), choices=Level.choices)
-    yearly_target = models.DecimalField(
-        _("Jahresziel"), max_digits=12, decimal_places=2, null=True, blank=True
+    direction = models.CharField(
+        _("Richtung"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
     source = models.CharField(_("Quelle"), max_length=20, choices=Source.choices)
     filter = models.JSONField(_("Filter"), default=dict, blank=True)
@@ -224,14 +238,18 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=7), name="indicator_level_1_to_7"
             ),
-            models.CheckConstraint(
-                condition=Q(yearly_target__isnull=True) | Q(yearly_target__gte=0),
-                name="indicator_target_not_negative",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def target_by_year(self) -> dict[int, Decimal]:
+        """The yearly targets as {year: value} (uses prefetched ``targets`` when present)."""
+        return {t.year: t.value for t in self.targets.all()}
+
+    def target_in(self, year: int) -> Decimal | None:
+        """The target that holds for a calendar year (see ``year_target``)."""
+        return year_target(self.target_by_year(), year)
 
     def clean(self) -> None:
         if not isinstance(self.filter, dict):
@@ -242,13 +260,138 @@ class Indicator(models.Model):
             raise ValidationError({"goal": _("Das Ziel gehört zu einer anderen Vereinbarung.")})
 
 
+class IndicatorTarget(models.Model):
+    """The target of an indicator for one calendar year.
+
+    A target holds for its year and every later year that has none of its own; years
+    before the first target have no target (see ``evaluation.engine.target_for``).
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    value = models.DecimalField(_("Zielwert"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("Jahresziel")
+        verbose_name_plural = _("Jahresziele")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="indicator_target_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="indicator_target_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class FrameworkVersion(models.Model):
+    """A version of the results framework (goals, indicators, targets), proposed and agreed.
+
+    ``content`` holds the whole framework as JSON (see ``agreements.framework``). A draft is
+    edited by a coordinator, then proposed; once every partner has agreed, the content is
+    written to ``Goal``, ``Indicator`` and ``IndicatorTarget`` and becomes effective.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        PROPOSED = "proposed", _("Zur Zustimmung vorgelegt")
+        AGREED = "agreed", _("Vereinbart")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="framework_versions"
+    )
+    version = models.PositiveIntegerField(_("Version"))
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    content = models.JSONField(_("Inhalt"), default=dict)
+    # What the version changed against the framework in effect when it was proposed.
+    changes = models.JSONField(_("Änderungen"), default=list, blank=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    agreed_on = models.DateField(_("Vereinbart am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-version"]
+        verbose_name = _("Version des Wirkungsrahmens")
+        verbose_name_plural = _("Versionen des Wirkungsrahmens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "version"], name="framework_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status__in=["draft", "proposed"]),
+                name="framework_one_open_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – Wirkungsrahmen {self.version}"
+
+
+class FrameworkApproval(models.Model):
+    """One partner's agreement to a proposed version of the results framework."""
+
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="approvals"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    agreed_on = models.DateField(_("Zugestimmt am"))
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "agreed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="framework_approval_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.agreed_on:%Y-%m-%d}"
+
+
 class DocumentationProcedure(models.Model):
     """§ 7: the agreed procedure for documenting activities promptly; one row per version."""
+
+    class Field(models.TextChoices):
+        """What the procedure can require of each activity record (the activity form's parts)."""
+
+        TITLE = "title", _("Titel")
+        FORMAT = "format", _("Format")
+        START = "start", _("Beginn")
+        END = "end", _("Ende")
+        LOCATION = "location", _("Ort (Kreis)")
+        LANGUAGES = "languages", _("Sprachen")
+        GOALS = "goals", _("Ziele")
+        REACH = "reach", _("Reichweite (Teilnehmende nach Kategorien)")
+        STAFF_HOURS = "staff_hours", _("Arbeitsstunden")
+        DESCRIPTION = "description", _("Beschreibung")
+        REFLECTION = "reflection", _("Reflexion")
+        NETWORK_PARTNERS = "network_partners", _("Netzwerkpartner")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="procedures")
     version = models.PositiveIntegerField(_("Version"))
     deadline_days = models.PositiveSmallIntegerField(_("Frist in Tagen nach der Aktivität"))
     required_fields = models.JSONField(_("Pflichtangaben"), default=list)
+    categories = models.JSONField(
+        _("Kategorien der Reichweite"),
+        default=list,
+        blank=True,
+        help_text=_("Die Kategorien, in denen Teilnehmende gezählt werden („dimension:key“)."),
+    )
     note = models.TextField(_("Anmerkung"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -271,6 +414,11 @@ class DocumentationProcedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} – Version {self.version}"
+
+    def required_field_labels(self) -> list[str]:
+        """The required fields with their labels (an unknown key is shown as it is)."""
+        labels = dict(self.Field.choices)
+        return [str(labels.get(key, key)) for key in self.required_fields]
 
 
 class ProcedureApproval(models.Model):

@@ -16,6 +16,7 @@ from buendnis.agreements.models import (
     DocumentationProcedure,
     Goal,
     Indicator,
+    IndicatorTarget,
     Paragraph,
     ProcedureApproval,
     Signatory,
@@ -174,14 +175,16 @@ def _agreement_from_structure(
             description=i.get("description", ""),
             unit=i["unit"],
             level=i["level"],
-            yearly_target=(
-                Decimal(str(i["yearly_target"])) if i.get("yearly_target") is not None else None
-            ),
+            direction=i.get("direction", Indicator.Direction.HIGHER),
             source=i["source"],
             filter=i.get("filter", {}),
         )
         indicator.full_clean()
         indicator.save()
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=int(year), value=Decimal(str(value)))
+            for year, value in i.get("targets", {}).items()
+        )
     Commitment.objects.bulk_create(
         Commitment(
             agreement=agreement,
@@ -213,6 +216,7 @@ def procedure_create_version(
     agreement: Agreement,
     deadline_days: int,
     required_fields: list[str],
+    categories: list[str] | None = None,
     note: str = "",
     created_by: User | None = None,
 ) -> DocumentationProcedure:
@@ -228,9 +232,58 @@ def procedure_create_version(
         version=(latest.version + 1) if latest else 1,
         deadline_days=deadline_days,
         required_fields=required_fields,
+        categories=categories or [],
         note=note,
         created_by=created_by,
     )
+
+
+class ProcedureInvalid(ValueError):
+    """A proposed procedure version names fields or categories the agreement does not have."""
+
+
+@transaction.atomic
+def procedure_propose(
+    *,
+    agreement: Agreement,
+    deadline_days: int,
+    required_fields: list[str],
+    categories: list[str],
+    note: str = "",
+    by: User,
+    organisations: list[Organisation],
+    on: datetime.date,
+) -> DocumentationProcedure:
+    """Propose a new § 7 version; the proposing partners agree to it by proposing.
+
+    It takes effect once every partner agreed (``selectors.effective_procedure``).
+    """
+    from buendnis.activities.models import ReachCategory
+
+    unknown = set(required_fields) - set(DocumentationProcedure.Field.values)
+    if unknown:
+        raise ProcedureInvalid(", ".join(sorted(unknown)))
+    known = {
+        f"{dimension}:{key}"
+        for dimension, key in ReachCategory.objects.filter(agreement=agreement).values_list(
+            "dimension", "key"
+        )
+    }
+    if set(categories) - known:
+        raise ProcedureInvalid(", ".join(sorted(set(categories) - known)))
+    if not 1 <= deadline_days <= 365:
+        raise ProcedureInvalid(str(deadline_days))
+    version = procedure_create_version(
+        agreement=agreement,
+        deadline_days=deadline_days,
+        required_fields=[f for f in DocumentationProcedure.Field.values if f in required_fields],
+        categories=sorted(categories),
+        note=note.strip(),
+        created_by=by,
+    )
+    for organisation in organisations:
+        procedure_approve(procedure=version, organisation=organisation, agreed_on=on, agreed_by=by)
+    return version
 
 
 @transaction.atomic

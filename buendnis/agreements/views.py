@@ -13,7 +13,9 @@ from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
+from buendnis.agreements.procedure_forms import ProcedureForm, category_choices, initial_from
 from buendnis.evaluation.due import next_evaluation_due
+from buendnis.evaluation.selectors import indicator_rows_this_year
 
 
 def _get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
@@ -33,8 +35,17 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.AGREEMENT_VIEW)
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
+    today = timezone.localdate()
+    exact = can(request.user, Action.REPORT_INTERNAL, agreement)
+    rows = indicator_rows_this_year(agreement=agreement, exact=exact, today=today)
+    for goal in agreement.goals.all():
+        for indicator in goal.indicators.all():
+            indicator.this_year = rows.get(indicator.code)
+    for indicator in agreement.duty_indicators:
+        indicator.this_year = rows.get(indicator.code)
     context = {
         "agreement": agreement,
+        "indicator_year": today.year,
         "procedure": selectors.procedure_state(agreement=agreement),
         "evaluation_due": next_evaluation_due(agreement=agreement),
         "today": timezone.localdate(),
@@ -60,8 +71,52 @@ def procedure_history(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     )
-    context = {"agreement": agreement, "procedure": state, "may_approve": may_approve}
+    labels = dict(category_choices(agreement))
+    for version in agreement.procedures.all():
+        version.category_labels = [labels.get(key, key) for key in version.categories]
+    context = {
+        "agreement": agreement,
+        "procedure": state,
+        "may_approve": may_approve,
+        "may_propose": can(request.user, Action.PROCEDURE_PROPOSE, agreement),
+    }
     return render(request, "agreements/procedure_history.html", context)
+
+
+@requires(Action.PROCEDURE_PROPOSE)
+def procedure_propose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Propose a new version of the § 7 procedure; it applies once every partner agreed."""
+    agreement = _get_agreement_for_user(request, slug)
+    if not can(request.user, Action.PROCEDURE_PROPOSE, agreement):
+        raise Http404
+    initial = initial_from(selectors.effective_procedure(agreement=agreement))
+    form = ProcedureForm(request.POST or None, agreement=agreement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        own = organisation_ids(
+            request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM
+        )
+        version = services.procedure_propose(
+            agreement=agreement,
+            deadline_days=form.cleaned_data["deadline_days"],
+            required_fields=form.cleaned_data["required_fields"],
+            categories=form.cleaned_data["categories"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+            organisations=[
+                p.organisation for p in agreement.partners.filter(organisation_id__in=own)
+            ],
+            on=timezone.localdate(),
+        )
+        messages.success(
+            request,
+            _(
+                "Version %(version)s ist vorgeschlagen; sie gilt, sobald alle Partner "
+                "zugestimmt haben."
+            )
+            % {"version": version.version},
+        )
+        return redirect("agreements:procedure_history", slug=agreement.slug)
+    return render(request, "agreements/procedure_form.html", {"agreement": agreement, "form": form})
 
 
 @require_POST

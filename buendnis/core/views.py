@@ -5,7 +5,7 @@ from django.utils import timezone
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, organisation_ids, requires
 from buendnis.activities.selectors import overdue_summary
-from buendnis.agreements.selectors import agreement_list
+from buendnis.agreements.selectors import agreement_list, awaiting_agreement
 from buendnis.evaluation.due import due_evaluations, overdue_adjustments
 
 
@@ -24,4 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["evaluation_section"] = True
         context["due_evaluations"] = due_evaluations(user=request.user, today=today)
         context["overdue_adjustments"] = overdue_adjustments(today=today, user=request.user)
+        context["awaiting"] = awaiting_agreement(
+            organisation_ids=organisation_ids(
+                request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM
+            )
+        )
     return render(request, "core/dashboard.html", context)

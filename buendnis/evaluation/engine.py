@@ -4,18 +4,24 @@ For any indicator and period the engine asks the indicator's source (``sources/`
 the actual value, computed in the database with a few queries per indicator whatever
 the number of activities, and the same for the previous period of the same kind.
 
-Target: the indicator's yearly target. A sum (not a rate) is pro-rated when the period is
-not a whole year: yearly target × days / 365, rounded half up to 0.1. Calendar and
-agreement years, and ranges of exactly one year, keep the yearly target. Rates (shares,
-yes/no, medians) keep it always.
+Target: from the indicator's targets per calendar year (``IndicatorTarget``). A year's
+target is its own, or else that of the latest earlier year with one; before the first
+target there is none. A period is split into its days per calendar year:
+- a calendar year, an agreement year or a range of exactly one year (a whole year), and
+  any period of a rate (shares, yes/no, medians), takes the day-weighted mean
+  Σ target(year) × days in year ÷ days of the period — the year's own target when the
+  period lies in one year or its years have the same target;
+- a sum over part of a year is pro-rated: Σ target(year) × days in year ÷ 365.
+Weighted results are rounded half up to 0.1. If any day of the period falls in a year
+without a target, the period has no target.
 
 Status, on ``today`` (default: the local date):
 - no actual value → ``no_data``; no target → ``no_target``;
 - sums: ``reached`` if actual ≥ target; otherwise, while the period has not ended,
   ``on_track`` if actual ≥ target × the period's elapsed share, else ``behind``;
 - rates: at or above the target → ``reached`` once the period is over, ``on_track`` while
-  it runs; below → ``behind``. For a median lag lower is better, so "at or above" reads
-  "at or below".
+  it runs; below → ``behind``. Where lower is better (the indicator's ``direction``, and
+  always for a median lag), "at or above" reads "at or below".
 
 An unknown source, metric or malformed filter gives no value, ``no_data`` and a note
 saying what is wrong, so a report never fails over one indicator.
@@ -24,6 +30,7 @@ saying what is wrong, so a report never fails over one indicator.
 import datetime
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -32,7 +39,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buendnis.agreements.models import Agreement, Indicator
+from buendnis.agreements.models import Agreement, Indicator, year_target
 from buendnis.agreements.selectors import add_years
 from buendnis.evaluation.periods import AGREEMENT_YEAR, CALENDAR, Period
 from buendnis.evaluation.sources import Measure, SourceError, measure
@@ -106,11 +113,31 @@ def is_whole_year(period: Period) -> bool:
     return period.kind in (CALENDAR, AGREEMENT_YEAR) or add_years(period.start, 1) == period.stop
 
 
-def target_for(yearly_target: Decimal | None, period: Period, *, rate: bool) -> Decimal | None:
-    """The yearly target, pro-rated to the period's days for sums over part of a year."""
-    if yearly_target is None or rate or is_whole_year(period):
-        return yearly_target
-    share = Decimal(yearly_target) * period.days / DAYS_PER_YEAR
+def days_per_year(period: Period) -> dict[int, int]:
+    """How many of the period's days fall into each calendar year."""
+    days = {}
+    for year in range(period.start.year, period.end.year + 1):
+        first = max(period.start, datetime.date(year, 1, 1))
+        last = min(period.end, datetime.date(year, 12, 31))
+        days[year] = (last - first).days + 1
+    return days
+
+
+def target_for(targets: Mapping[int, Decimal], period: Period, *, rate: bool) -> Decimal | None:
+    """The period's target from the targets per year (see the module docstring)."""
+    parts = days_per_year(period)
+    per_year = {year: year_target(targets, year) for year in parts}
+    if any(value is None for value in per_year.values()):
+        return None
+    values = set(per_year.values())
+    whole = rate or is_whole_year(period)
+    if whole and len(values) == 1:
+        return values.pop()
+    weighted = sum(
+        (value * parts[year] for year, value in per_year.items() if value is not None),
+        Decimal(0),
+    )
+    share = weighted / (period.days if whole else DAYS_PER_YEAR)
     return share.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
@@ -177,13 +204,22 @@ def indicator_value(
     indicator: Indicator,
     period: Period,
     today: datetime.date | None = None,
+    targets: Mapping[int, Decimal] | None = None,
+    with_previous: bool = True,
     taken: Measures | None = None,
 ) -> IndicatorValue:
-    """The indicator's actual, target, previous value and status for the period."""
+    """The indicator's actual, target, previous value and status for the period.
+
+    ``targets`` ({year: value}) stands in for the saved targets, e.g. for the preview of an
+    indicator not saved yet; ``with_previous=False`` skips the previous period.
+    """
     today = today or timezone.localdate()
     current = measured(indicator, period, today, taken)
-    previous = measured(indicator, period.previous(), today, taken)
-    target = target_for(indicator.yearly_target, period, rate=current.rate)
+    previous = measured(indicator, period.previous(), today, taken) if with_previous else None
+    if targets is None:
+        targets = indicator.target_by_year()
+    target = target_for(targets, period, rate=current.rate)
+    lower_is_better = current.lower_is_better or indicator.direction == Indicator.Direction.LOWER
     try:
         level_label = str(Indicator.Level(indicator.level).label)
     except ValueError:
@@ -198,14 +234,14 @@ def indicator_value(
         source=indicator.source,
         target=target,
         actual=current.actual,
-        previous=previous.actual,
+        previous=previous.actual if previous is not None else None,
         status=status_for(
             actual=current.actual,
             target=target,
             period=period,
             today=today,
             rate=current.rate,
-            lower_is_better=current.lower_is_better,
+            lower_is_better=lower_is_better,
         ),
         rate=current.rate,
         note=current.note,
@@ -223,12 +259,15 @@ def indicator_values(
     agreement: Agreement,
     period: Period,
     today: datetime.date | None = None,
+    with_previous: bool = True,
     taken: Measures | None = None,
 ) -> list[IndicatorValue]:
     """Every indicator of the agreement: goal indicators by goal and code, then its duties."""
     today = today or timezone.localdate()
     indicators = sorted(
-        Indicator.objects.filter(agreement=agreement).select_related("agreement", "goal"),
+        Indicator.objects.filter(agreement=agreement)
+        .select_related("agreement", "goal")
+        .prefetch_related("targets"),
         key=lambda i: (
             i.goal_id is None,
             natural_key(i.goal.code) if i.goal_id else (),
@@ -237,5 +276,8 @@ def indicator_values(
     )
     taken = {} if taken is None else taken
     return [
-        indicator_value(indicator=i, period=period, today=today, taken=taken) for i in indicators
+        indicator_value(
+            indicator=i, period=period, today=today, with_previous=with_previous, taken=taken
+        )
+        for i in indicators
     ]

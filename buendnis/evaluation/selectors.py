@@ -18,7 +18,7 @@ from buendnis.evaluation.models import (
     GoalReflection,
     ManualValue,
 )
-from buendnis.evaluation.periods import Period, PeriodInvalid, parse
+from buendnis.evaluation.periods import Period, PeriodInvalid, calendar_year, parse
 
 if TYPE_CHECKING:
     from buendnis.evaluation.engine import IndicatorValue
@@ -153,6 +153,35 @@ class Row:
             previous=display(shown["previous"]),
             status_label=str(STATUS_LABELS.get(value.status, value.status)),
         )
+
+
+def indicator_rows_this_year(
+    *, agreement: Agreement, exact: bool, today: datetime.date | None = None
+) -> dict[str, Row]:
+    """Each indicator's target and value for the calendar year so far, by code (live).
+
+    Without ``exact`` the values are those of the protected publication (as the ministry's
+    copy of the report shows them).
+    """
+    from buendnis.evaluation.engine import indicator_values as engine_values
+    from buendnis.evaluation.report.data import period_dict
+    from buendnis.evaluation.report.protect import protected_indicators
+
+    today = today or timezone.localdate()
+    period = calendar_year(today.year)
+    values = engine_values(agreement=agreement, period=period, today=today, with_previous=False)
+    rows = [value.as_dict() for value in values]
+    shown = (
+        rows
+        if exact
+        else protected_indicators(
+            rows,
+            agreement=agreement,
+            periods=[period_dict(period), period_dict(period.previous())],
+            today=today,
+        )
+    )
+    return {row["code"]: Row.of(row, seen) for row, seen in zip(rows, shown, strict=True)}
 
 
 @dataclass

@@ -150,11 +150,14 @@ def indicator_actual(
 def feedback_indicators(*, agreement: Agreement, year: int) -> list[tuple[Indicator, object]]:
     """The agreement's feedback indicators with their exact value for a calendar year."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    indicators = Indicator.objects.filter(
-        agreement=agreement, source=Indicator.Source.FEEDBACK
-    ).select_related("agreement", "goal")
+    indicators = (
+        Indicator.objects.filter(agreement=agreement, source=Indicator.Source.FEEDBACK)
+        .select_related("agreement", "goal")
+        .prefetch_related("targets")
+    )
     shown: list[tuple[Indicator, object]] = []
     for indicator in indicators:
+        indicator.year_target = indicator.target_in(year)  # type: ignore[attr-defined]
         share = share_agree_counts(
             agreement=agreement,
             question_key=indicator.filter.get("question", ""),

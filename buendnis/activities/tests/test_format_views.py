@@ -63,3 +63,16 @@ def test_it_denies_other_organisation(
     )
     online.refresh_from_db()
     assert online.status == Format.Status.PILOT
+
+
+def test_it_records_no_status_change_when_the_status_stays(
+    documenting: Agreement, koordination: User
+) -> None:
+    url = reverse("activities:formats", args=[documenting.slug])
+    online = Format.objects.get(agreement=documenting, key="online")
+    before = FormatStatusChange.objects.filter(format=online).count()
+    response = _client(koordination).post(
+        url, {"format": online.pk, "status": "pilot"}, follow=True
+    )
+    assert FormatStatusChange.objects.filter(format=online).count() == before == 1
+    assert "schon; nichts geändert" in response.text

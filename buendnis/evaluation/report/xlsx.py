@@ -8,6 +8,7 @@ with a leading apostrophe.
 import datetime
 import io
 import re
+import zipfile
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 SHEET_NAME_LENGTH = 31
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +31,7 @@ NUMBER_FORMATS = {
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 STUB_WIDTH, VALUE_WIDTH, TEXT_WIDTH = 48, 14, 40
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
 def safe(value: object) -> object:
@@ -218,6 +221,28 @@ def render_xlsx(context: dict[str, Any]) -> bytes:
         _rows_sheet(
             book, _("Freitext"), taken, [(_("Frage"), TEXT_WIDTH), (_("Antwort"), 80)], rows
         )
+    return workbook_bytes(book)
+
+
+class _ReproducibleZip(zipfile.ZipFile):
+    """A zip whose entries carry a fixed time, so equal content gives equal bytes."""
+
+    def writestr(self, name: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(name, zipfile.ZipInfo):
+            name = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            name.compress_type = self.compression
+        super().writestr(name, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        """openpyxl writes each sheet from a temporary file: store its content, not its time."""
+        with open(filename, "rb") as source:
+            self.writestr(arcname or str(filename), source.read())
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as bytes that depend on its content only (no save time inside)."""
+    book.properties.created = book.properties.modified = datetime.datetime(*ZIP_EPOCH)
     buffer = io.BytesIO()
-    book.save(buffer)
+    with _ReproducibleZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).save()
     return buffer.getvalue()

@@ -3,7 +3,7 @@
 from typing import Any
 
 from buendnis.accounts.models import Organisation, User
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.evaluation import services
 from buendnis.evaluation.models import Evaluation
 from buendnis.evaluation.periods import calendar_year
@@ -26,27 +26,27 @@ def setup_goals(agreement: Agreement) -> Agreement:
     """Two goals, a counted indicator and a manual one (its value lets a test see freezing)."""
     z1 = Goal.objects.create(agreement=agreement, code="Z1", title="Väter reflektieren")
     Goal.objects.create(agreement=agreement, code="Z3", title="Multiplikator*innen")
-    Indicator.objects.create(
+    counted = Indicator.objects.create(
         agreement=agreement,
         goal=z1,
         code="Z1.1",
         name="Vätergruppen durchgeführt",
         unit="Veranstaltungen",
         level=1,
-        yearly_target=40,
         source=Indicator.Source.ACTIVITIES,
         filter={"metric": "count", "goals": ["Z1"]},
     )
-    Indicator.objects.create(
+    IndicatorTarget.objects.create(indicator=counted, year=2000, value=40)
+    manual = Indicator.objects.create(
         agreement=agreement,
         goal=z1,
         code="Z1.9",
         name="Organisationen mit Öffnungsschritten",
         unit="Organisationen",
         level=7,
-        yearly_target=3,
         source=Indicator.Source.MANUAL,
     )
+    IndicatorTarget.objects.create(indicator=manual, year=2000, value=3)
     return agreement
 
 

@@ -12,7 +12,7 @@ from buendnis.accounts.models import Organisation
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.services import ActivityData, activity_create, documentation_setup
 from buendnis.activities.tests import conftest as activity_fixtures
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.evaluation.engine import (
     STATUS_LABELS,
     IndicatorValue,
@@ -39,12 +39,15 @@ def _indicator(
         "name": f"Indikator {code}",
         "unit": "Veranstaltungen",
         "level": 1,
-        "yearly_target": Decimal(40),
         "source": "activities",
         "filter": {"metric": "count"},
     }
+    target = fields.pop("yearly_target", Decimal(40))
     values.update(fields)
-    return Indicator.objects.create(agreement=agreement, goal=goal, code=code, **values)
+    indicator = Indicator.objects.create(agreement=agreement, goal=goal, code=code, **values)
+    if target is not None:
+        IndicatorTarget.objects.create(indicator=indicator, year=2000, value=target)
+    return indicator
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -56,20 +59,42 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 def test_it_keeps_the_yearly_target_for_whole_years_and_rates() -> None:
     agreement = Agreement(signed_on=datetime.date(2019, 6, 3))
-    target = Decimal(40)
+    target = {2019: Decimal(40)}
     assert target_for(target, Y2026, rate=False) == 40
     assert target_for(target, agreement_year(agreement, 2025), rate=False) == 40
     one_year = Period(RANGE, datetime.date(2025, 7, 1), datetime.date(2026, 6, 30))
     assert target_for(target, one_year, rate=False) == 40
-    assert target_for(Decimal(75), HALF_2026, rate=True) == 75
-    assert target_for(None, HALF_2026, rate=False) is None
+    assert target_for({2026: Decimal(75)}, HALF_2026, rate=True) == 75
+    assert target_for({}, HALF_2026, rate=False) is None
 
 
 def test_it_pro_rates_sums_over_part_of_a_year() -> None:
-    assert target_for(Decimal(40), HALF_2026, rate=False) == Decimal("19.8")  # 19.836
+    assert target_for({2020: Decimal(40)}, HALF_2026, rate=False) == Decimal("19.8")  # 19.836
     week = Period(RANGE, datetime.date(2026, 3, 2), datetime.date(2026, 3, 8))
-    assert target_for(Decimal(365), week, rate=False) == Decimal("7.0")
-    assert target_for(Decimal(12), week, rate=False) == Decimal("0.2")  # 0.230…
+    assert target_for({2026: Decimal(365)}, week, rate=False) == Decimal("7.0")
+    assert target_for({2026: Decimal(12)}, week, rate=False) == Decimal("0.2")  # 0.230…
+
+
+def test_it_takes_each_years_own_target() -> None:
+    targets = {2025: Decimal(40), 2026: Decimal(60), 2028: Decimal(100)}
+    assert target_for(targets, calendar_year(2025), rate=False) == 40
+    assert target_for(targets, Y2026, rate=False) == 60
+    assert target_for(targets, calendar_year(2027), rate=False) == 60  # as the year before
+    assert target_for(targets, calendar_year(2028), rate=False) == 100
+    assert target_for(targets, calendar_year(2024), rate=False) is None  # before the first
+
+
+def test_it_weights_the_targets_of_a_period_across_two_years_by_days() -> None:
+    agreement = Agreement(signed_on=datetime.date(2019, 6, 3))
+    targets = {2025: Decimal(40), 2026: Decimal(60)}
+    # 4 June 2025 – 3 June 2026: 211 days in 2025, 154 in 2026 → (40·211 + 60·154) / 365
+    assert target_for(targets, agreement_year(agreement, 2025), rate=False) == Decimal("48.4")
+    assert target_for(targets, agreement_year(agreement, 2025), rate=True) == Decimal("48.4")
+    # a quarter across the turn of the year: (40·31 + 60·59) / 365 = 13.096
+    winter = Period(RANGE, datetime.date(2025, 12, 1), datetime.date(2026, 2, 28))
+    assert target_for(targets, winter, rate=False) == Decimal("13.1")
+    # no target for part of the period: no target at all
+    assert target_for({2026: Decimal(60)}, winter, rate=False) is None
 
 
 # --- status -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.activities.services import network_partner_add
 from buendnis.activities.tests import conftest as activity_fixtures
 from buendnis.activities.tests.conftest import reach
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.evaluation.engine import indicator_values
 from buendnis.evaluation.periods import calendar_year
 
@@ -43,16 +43,16 @@ INDICATORS: list[tuple[str, dict[str, Any]]] = [
 
 def _indicators(agreement: Agreement) -> None:
     for number, (source, filter) in enumerate(INDICATORS, start=1):
-        Indicator.objects.create(
+        indicator = Indicator.objects.create(
             agreement=agreement,
             code=f"Q{number}",
             name=source,
             unit="Anzahl",
             level=1,
-            yearly_target=Decimal(10),
             source=source,
             filter=filter,
         )
+        IndicatorTarget.objects.create(indicator=indicator, year=2000, value=Decimal(10))
 
 
 def _activities(
@@ -121,16 +121,16 @@ def test_it_asks_the_same_question_once(
     once, values = _queries(documenting)
     # A second indicator with the first one's source and filter, under another code.
     source, filter = INDICATORS[0]
-    Indicator.objects.create(
+    twin = Indicator.objects.create(
         agreement=documenting,
         code="Q99",
         name="dieselbe Frage",
         unit="Anzahl",
         level=1,
-        yearly_target=Decimal(10),
         source=source,
         filter=filter,
     )
+    IndicatorTarget.objects.create(indicator=twin, year=2000, value=Decimal(10))
     twice, more = _queries(documenting)
     assert twice == once
     by_code = {value.code: value for value in more}

@@ -12,7 +12,13 @@ from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.activities.services import network_partner_add
 from buendnis.activities.tests import conftest as activity_fixtures
 from buendnis.activities.tests.conftest import reach
-from buendnis.agreements.models import Agreement, DocumentationProcedure, Goal, Indicator
+from buendnis.agreements.models import (
+    Agreement,
+    DocumentationProcedure,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+)
 from buendnis.counselling.models import Contact
 from buendnis.evaluation.engine import IndicatorValue, Status, indicator_value
 from buendnis.evaluation.models import Evaluation
@@ -388,9 +394,10 @@ def test_it_judges_the_median_lag_lower_is_better(
 ) -> None:
     _documented(make_activity, at(2025, 3, 1, 20), datetime.timedelta(days=10))
     ind = indicator(documenting, "timeliness", unit="Tage", metric="median_lag_days")
-    ind.yearly_target = Decimal(7)
+    target = IndicatorTarget.objects.create(indicator=ind, year=2000, value=Decimal(7))
     assert value(ind).status == Status.BEHIND
-    ind.yearly_target = Decimal(14)
+    target.value = Decimal(14)
+    target.save()
     assert value(ind).status == Status.REACHED
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from buendnis.accounts.models import User
-from buendnis.agreements.models import Agreement, Indicator
+from buendnis.agreements.models import Agreement, Indicator, IndicatorTarget
 from buendnis.evaluation.engine import Status, indicator_value
 from buendnis.evaluation.manual import ManualValueInvalid, manual_value_set
 from buendnis.evaluation.models import ManualValue
@@ -19,15 +19,16 @@ NOTE = "Berichte der Jugendämter Offenbach und Kassel, März 2026"
 @pytest.fixture
 def opening(agreement: Agreement) -> Indicator:
     """Z5.3 of the demo: organisations that took steps of intercultural opening."""
-    return Indicator.objects.create(
+    indicator = Indicator.objects.create(
         agreement=agreement,
         code="Z5.3",
         name="Organisationen mit Schritten interkultureller Öffnung",
         unit="Organisationen",
         level=7,
-        yearly_target=Decimal(3),
         source=Indicator.Source.MANUAL,
     )
+    IndicatorTarget.objects.create(indicator=indicator, year=2000, value=Decimal(3))
+    return indicator
 
 
 def test_it_records_a_value_with_its_source_and_author(

@@ -17,7 +17,7 @@ from buendnis.activities.models import Activity, Format, Kreis, NetworkPartner
 from buendnis.activities.services import network_partner_add
 from buendnis.activities.tests import conftest as activity_fixtures
 from buendnis.activities.tests.conftest import reach
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.counselling.models import Topic
 from buendnis.counselling.services import ContactData, contact_create, topics_setup
 from buendnis.evaluation.models import Evaluation
@@ -54,10 +54,11 @@ def _indicators(agreement: Agreement) -> None:
         ("Z2.2", z2, "Kontakte", 2, 10, "counselling", {"metric": "contacts"}),
         ("P7", None, "%", 1, 90, "timeliness", {"metric": "share_within_deadline"}),
     ):  # fmt: skip
-        Indicator.objects.create(
+        indicator = Indicator.objects.create(
             agreement=agreement, goal=goal, code=code, name=f"Indikator {code}", unit=unit,
-            level=level, yearly_target=target, source=source, filter=filter,
+            level=level, source=source, filter=filter,
         )  # fmt: skip
+        IndicatorTarget.objects.create(indicator=indicator, year=2000, value=target)
 
 
 def _feedback(activity: Activity) -> None:

@@ -149,7 +149,6 @@ def test_it_feeds_the_indicators_that_declare_feedback(link: FeedbackLink) -> No
         name="Väter, die ihre Rolle reflektiert haben",
         unit="%",
         level=4,
-        yearly_target=75,
         source=Indicator.Source.FEEDBACK,
         filter={"metric": "share_agree", "question": "reflect_role"},
     )
@@ -179,7 +178,6 @@ def test_it_withholds_an_indicator_share_from_the_ministry_that_gives_a_small_co
         name="Väter, die ihre Rolle reflektiert haben",
         unit="%",
         level=4,
-        yearly_target=75,
         source=Indicator.Source.FEEDBACK,
         filter={"metric": "share_agree", "question": "reflect_role"},
     )

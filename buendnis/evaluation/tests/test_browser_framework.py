@@ -1,0 +1,125 @@
+"""Scenario 9, second half: a new agreement gets its results framework and § 7 procedure.
+
+The coordinator adds two goals with an indicator each and targets per year, and proposes
+the documentation procedure; the ministry officer agrees to both; a Fachkraft documents
+the first activity and the agreement page shows the indicator's value.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from buendnis.accounts.models import User
+from buendnis.activities.services import documentation_setup
+from buendnis.agreements.models import Agreement, DocumentationProcedure, FrameworkVersion
+from buendnis.conftest import PASSWORD, ScannedPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: ScannedPage, base: str, username: str, then: str) -> None:
+    page.goto(f"{base}/konto/anmelden/?next={then}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+def sign_out(page: ScannedPage) -> None:
+    page.context.clear_cookies()
+
+
+def test_the_partners_agree_a_framework_and_procedure_and_the_first_activity_counts(
+    agreement: Agreement,
+    kreise: None,
+    koordination: User,
+    referentin: User,
+    fachkraft: User,
+    page: ScannedPage,
+    live_server: object,
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    year = timezone.localdate().year
+    documentation_setup(agreement=agreement, on=datetime.date(year, 1, 2))
+    framework = f"/auswertung/{agreement.slug}/wirkungsrahmen/"
+
+    # Anna sets up two goals, each with an indicator and targets for this year and the next.
+    sign_in(page, base, "anna", then=framework)
+    for code, title in (("Z1", "Väter reflektieren ihre Rolle"), ("Z2", "Väter werden erreicht")):
+        page.get_by_role("link", name="Ziel hinzufügen").click()
+        page.get_by_label("Kürzel").fill(code)
+        page.get_by_label("Titel").fill(title)
+        page.get_by_role("button", name="In den Entwurf übernehmen").click()
+        assert page.get_by_role("heading", name=f"{code} {title}").is_visible()
+
+    page.get_by_role("link", name="Indikator zu Z1 hinzufügen").click()
+    page.get_by_label("Kürzel").fill("Z1.1")
+    page.get_by_label("Titel").fill("Väter-Cafés")
+    page.get_by_label("Definition in einfachen Worten").fill("Wie oft ein Väter-Café stattfand.")
+    page.get_by_label("Stufe der Wirkungstreppe").select_option("1")
+    page.get_by_label("Einheit").fill("Treffen")
+    page.get_by_label("Datenquelle und Kennzahl").select_option("activities:count")
+    page.get_by_label("Vätergruppe / Väter-Café").check()
+    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("40")
+    page.get_by_label(re.compile(rf"^Ziel {year + 1}\b")).fill("45")
+    page.get_by_role("button", name="Vorschau berechnen").click()
+    assert page.locator("[data-preview='2']").inner_text().startswith("Ist 0 Treffen, Ziel 40")
+    page.get_by_role("button", name="In den Entwurf übernehmen").click()
+
+    page.get_by_role("link", name="Indikator zu Z2 hinzufügen").click()
+    page.get_by_label("Kürzel").fill("Z2.1")
+    page.get_by_label("Titel").fill("Erreichte Väter")
+    page.get_by_label("Definition in einfachen Worten").fill("Väter, die zum ersten Mal kamen.")
+    page.get_by_label("Stufe der Wirkungstreppe").select_option("2")
+    page.get_by_label("Einheit").fill("Personen")
+    page.get_by_label("Datenquelle und Kennzahl").select_option("reach:unduplicated")
+    page.get_by_label("Väter", exact=True).check()
+    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("120")
+    page.get_by_role("button", name="In den Entwurf übernehmen").click()
+
+    page.get_by_label("Begründung für die Partner").fill("Ziele der neuen Vereinbarung")
+    page.get_by_role("button", name="Den Partnern zur Zustimmung vorlegen").click()
+    assert page.get_by_text("Zustimmung steht noch aus von: HMSI").is_visible()
+
+    # … and proposes the § 7 procedure, its fields chosen by their German labels.
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/dokumentation/neu/")
+    page.get_by_label("Frist in Tagen nach der Aktivität").fill("10")
+    for label in ("Titel", "Format", "Beginn", "Ende", "Reichweite (Teilnehmende nach Kategorien)"):
+        page.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Version vorschlagen").click()
+    assert page.get_by_text("Titel, Format, Beginn, Ende, Reichweite").is_visible()
+    sign_out(page)
+
+    # The ministry officer agrees to both.
+    sign_in(page, base, "referentin", then=framework)
+    page.get_by_role("button", name="Dieser Änderung zustimmen").click()
+    assert page.get_by_text("die Änderung gilt ab sofort").is_visible()
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/dokumentation/")
+    page.get_by_role("button", name="Diesem Verfahren zustimmen").click()
+    assert page.get_by_role("heading", name="Version 1 (gültig)").is_visible()
+    sign_out(page)
+    assert FrameworkVersion.objects.get().status == FrameworkVersion.Status.AGREED
+    assert DocumentationProcedure.objects.get().approvals.count() == 2
+
+    # Samir documents the first Väter-Café; the agreement page counts it.
+    sign_in(page, base, "samir", then=f"/aktivitaeten/neu/{agreement.slug}/")
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    start -= datetime.timedelta(hours=3)
+    page.get_by_label("Titel", exact=True).fill("Erstes Väter-Café")
+    page.get_by_label("Format").select_option(label="Vätergruppe / Väter-Café")
+    page.get_by_label("Beginn", exact=True).fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ende", exact=True).fill(
+        (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("Teilnehmende insgesamt").fill("6")
+    page.get_by_label("davon zum ersten Mal").fill("6")
+    page.get_by_label("Väter", exact=True).fill("6")
+    page.get_by_label("keine Migrationsgeschichte", exact=False).fill("6")
+    page.get_by_label("Kreis oder kreisfreie Stadt").select_option(label="Offenbach am Main, Stadt")
+    page.get_by_role("button", name="Dokumentation abschließen").click()
+    assert page.get_by_role("heading", name="Erstes Väter-Café", level=1).is_visible()
+
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/")
+    assert page.locator("[data-indicator='Z1.1'] [data-value='actual']").inner_text() == "1"
+    assert page.locator("[data-indicator='Z2.1'] [data-value='actual']").inner_text() == "6"
