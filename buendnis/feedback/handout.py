@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from buendnis.activities.models import Activity
+from buendnis.core.pdf import write_pdf
 from buendnis.feedback.models import FeedbackLink, QuestionnaireVersion
 from buendnis.feedback.texts import Translator, languages
 
@@ -64,10 +65,8 @@ def handout_context(
 
 
 def handout_pdf(*, activity: Activity, version: QuestionnaireVersion, url: str) -> bytes:
-    """Render the A4 handout with WeasyPrint (imported here: it is slow to load)."""
-    import weasyprint
-
+    """Render the A4 handout as a tagged PDF/UA-1 file."""
     html = render_to_string(
         "feedback/handout.html", handout_context(activity=activity, version=version, url=url)
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    return write_pdf(html)

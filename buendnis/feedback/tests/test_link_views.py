@@ -15,6 +15,7 @@ from PIL import Image
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
+from buendnis.core.tests.pdfua import check_tagged_pdf
 from buendnis.feedback.models import FeedbackLink, FormatQuestionnaire, Questionnaire
 from buendnis.feedback.selectors import current_version
 from buendnis.feedback.tests.conftest import client_for
@@ -145,3 +146,16 @@ def test_it_links_from_the_activity_page(open_activity: Activity, fachkraft: Use
     page = client_for(fachkraft).get(reverse("activities:detail", args=[open_activity.pk]))
     assert reverse("feedback:activity", args=[open_activity.pk]) in page.text
     assert reverse("feedback:activity_results", args=[open_activity.pk]) in page.text
+
+
+def test_it_prints_the_handout_as_a_tagged_pdf_with_the_qr_code_described(
+    open_activity: Activity, fachkraft: User
+) -> None:
+    response = client_for(fachkraft).get(reverse("feedback:handout", args=[open_activity.pk]))
+    link = FeedbackLink.objects.get(activity=open_activity)
+    found = check_tagged_pdf(response.content)
+    assert found.lang == "de"
+    assert found.title == f"Rückmeldung: {open_activity.title}"
+    assert found.figure_alts == [f"QR-Code zum Rückmeldebogen: http://testserver/r/{link.code}/"]
+    assert found.tags["H1"] == 1 and found.tags["H2"] >= 7
+    assert open_activity.title in found.bookmarks
