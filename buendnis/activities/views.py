@@ -108,6 +108,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
     activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
     page = selectors.activity_page(activities=activities, number=request.GET.get("page"))
+    for row in page.object_list:  # link only what the user may open (the admin sees all)
+        row["may_open"] = can(
+            request.user, Action.ACTIVITY_EDIT, Activity(organisation_id=row["organisation_id"])
+        )
     query = request.GET.copy()
     query.pop("page", None)
     documentable = [a for a in agreements if can(request.user, Action.ACTIVITY_CREATE, a)]

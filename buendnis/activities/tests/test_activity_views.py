@@ -251,3 +251,15 @@ def test_it_shows_the_documentation_lag(
     )
     response = _client(fachkraft).get(reverse("activities:detail", args=[activity.pk]))
     assert "3 Tage nach dem Termin dokumentiert" in response.text
+
+
+def test_it_links_the_admin_only_to_what_the_admin_may_open(
+    make_activity: Callable[..., Activity], admin_user: User, fachkraft: User
+) -> None:
+    activity = make_activity()
+    detail = reverse("activities:detail", args=[activity.pk])
+    listed = _client(admin_user).get(reverse("activities:list"))
+    assert listed.status_code == 200 and activity.title in listed.text
+    assert detail not in listed.text  # the admin sees the row, not a link to a 404
+    assert _client(admin_user).get(detail).status_code == 404
+    assert detail in _client(fachkraft).get(reverse("activities:list")).text
