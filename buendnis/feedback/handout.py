@@ -2,7 +2,9 @@
 
 import base64
 import io
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -24,6 +26,17 @@ def public_url(request: HttpRequest, link: FeedbackLink) -> str:
     return request.build_absolute_uri(path)
 
 
+def is_loopback(url: str) -> bool:
+    """Whether the address only reaches this machine (127.0.0.1, ::1, localhost): no phone can."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _qr(url: str) -> segno.QRCode:
     # Level M survives a crease or a coffee stain on the printed sheet.
     return segno.make(url, error="m", micro=False)
@@ -42,7 +55,11 @@ def qr_png(url: str, scale: int = 10) -> bytes:
 
 
 def handout_context(
-    *, activity: Activity, version: QuestionnaireVersion, url: str
+    *,
+    activity: Activity,
+    version: QuestionnaireVersion,
+    url: str,
+    window: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """The invitation in every language of the questionnaire, with the QR code inline."""
     invitations = []
@@ -61,12 +78,20 @@ def handout_context(
         "url": url,
         "qr_data_uri": f"data:image/png;base64,{png}",
         "invitations": invitations,
+        "window": window,
     }
 
 
-def handout_pdf(*, activity: Activity, version: QuestionnaireVersion, url: str) -> bytes:
-    """Render the A4 handout as a tagged PDF/UA-1 file."""
+def handout_pdf(
+    *,
+    activity: Activity,
+    version: QuestionnaireVersion,
+    url: str,
+    window: tuple[Any, Any] | None = None,
+) -> bytes:
+    """Render the A4 handout as a tagged PDF/UA-1 file (with the answering window, if given)."""
     html = render_to_string(
-        "feedback/handout.html", handout_context(activity=activity, version=version, url=url)
+        "feedback/handout.html",
+        handout_context(activity=activity, version=version, url=url, window=window),
     )
     return write_pdf(html)
