@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
 from buendnis.conftest import ScannedPage
 from buendnis.core.management.commands.demo import DEMO_AGREEMENT, DEMO_PASSWORD
@@ -154,6 +155,11 @@ def _paths() -> list[str]:
         reverse("feedback:questionnaires", args=[slug]),
         reverse("feedback:questionnaire", args=[questionnaire.pk]),
         reverse("feedback:questionnaire_add_language", args=[questionnaire.pk]),
+        reverse("accounts:profile"),
+        reverse("accounts:password_change"),
+        reverse("accounts:people_list"),
+        reverse("accounts:invitation_create"),
+        reverse("accounts:person_detail", args=[User.objects.get(username="fachkraft").pk]),
     ]
 
 
@@ -161,6 +167,7 @@ def test_every_form_and_list_fits_a_small_phone(
     demo: None, page: ScannedPage, live_server: object
 ) -> None:
     base = live_server.url  # type: ignore[attr-defined]
+    page.set_default_navigation_timeout(60_000)  # the report page on a busy shared machine
     page.set_viewport_size({"width": 360, "height": 700})
     page.goto(f"{base}{reverse('accounts:login')}")
     problems = _check_widths(page, "login")
@@ -187,6 +194,8 @@ def test_every_form_and_list_fits_a_small_phone(
         activity=Activity.objects.filter(agreement__slug=DEMO_AGREEMENT).latest("starts_at")
     )
     page.context.clear_cookies()
+    page.goto(f"{base}{reverse('accounts:password_reset')}")
+    problems += _check_widths(page, "password reset")
     page.set_viewport_size({"width": 360, "height": 700})
     page.goto(f"{base}{reverse('feedback:respond', args=[link.code])}")
     problems += _check_widths(page, "public form")
