@@ -1,6 +1,15 @@
 """Shared test fixtures: personas built through the real services, and a browser."""
 
+import hashlib
+import json
 import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,8 +182,104 @@ CHROMIUM_FLAGS = [
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+# --- the Nu Html Checker (vnu) ---------------------------------------------------------
+
+VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java") or "/usr/bin/java"  # Debian's default-jre-headless, see ./dev
+# The report's paged-media CSS (running footer via string-set/string(), contents leaders,
+# target-counter, page-margin boxes) is for WeasyPrint's print layout; the checker knows
+# only screen CSS and reports it as unknown. Everything else counts.
+VNU_IGNORED = re.compile(
+    r"^CSS: .*(string-set|string\(|leader\(|target-counter|@bottom-|@top-|margin)", re.S
+)
+
+
+class HtmlErrors(AssertionError):
+    """Raised when the Nu Html Checker finds errors in a page's HTML."""
+
+
+class HtmlChecker:
+    """One vnu server (one JVM) for the whole test session; pages are posted to it."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: S603 - our pinned jar, our JVM
+            [
+                JAVA,
+                "-Xss1m",
+                "-Xmx512m",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}/?out=json"
+        self._ready = False
+        self._valid: set[str] = set()  # digests of documents already found valid
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while not self._ready:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2).close()
+                self._ready = True
+            except (urllib.error.URLError, ConnectionError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("vnu did not start") from None
+                time.sleep(0.2)
+
+    def errors(self, html: bytes) -> list[str]:
+        """The checker's errors for one document (paged-media CSS left out)."""
+        digest = hashlib.sha256(html).hexdigest()
+        if digest in self._valid:
+            return []
+        self._wait()
+        request = urllib.request.Request(  # noqa: S310 - the local vnu server
+            self.url, data=html, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            messages = json.load(response)["messages"]
+        found = [
+            f"line {m.get('lastLine', '?')}: {m['message']} «{m.get('extract', '').strip()}»"
+            for m in messages
+            if m["type"] == "error" and not VNU_IGNORED.search(m["message"])
+        ]
+        if not found:
+            self._valid.add(digest)
+        return found
+
+    def check(self, html: bytes, where: str) -> None:
+        """Fail with every error vnu finds in the document."""
+        found = self.errors(html)
+        if found:
+            raise HtmlErrors(f"{where}: " + " | ".join(found))
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+_html_checker: HtmlChecker | None = None
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def html_checker() -> Iterator[HtmlChecker]:
+    """The Nu Html Checker, started once (its JVM warms up while the browser starts)."""
+    global _html_checker
+    _html_checker = HtmlChecker()
+    yield _html_checker
+    _html_checker.close()
+    _html_checker = None
+
+
+@pytest.fixture(scope="session")
+def browser(html_checker: HtmlChecker) -> Iterator[object]:
     """Debian's chromium driven by Playwright (its own browser download fails here)."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls that tests
     # make between browser steps are still synchronous and safe.
@@ -232,12 +337,27 @@ _LOCATOR_FACTORIES = {
 }
 
 
+def _is_document(response: object) -> bool:
+    request = response.request  # type: ignore[attr-defined]
+    return request.resource_type == "document" and response.frame.parent_frame is None  # type: ignore[attr-defined]
+
+
 class ScannedPage:
-    """A Playwright page (or locator) that runs axe on every new document it lands on."""
+    """A Playwright page (or locator) that checks every new document it lands on.
+
+    axe-core runs on the rendered page; the Nu Html Checker validates the HTML the server
+    sent and, for pages fetched with GET, the same page in English.
+    """
 
     def __init__(self, target: object, page: object | None = None) -> None:
         self._target = target
         self._page = page or target
+        if page is None:
+            documents: list[object] = []
+            target._buendnis_documents = documents  # type: ignore[attr-defined]
+            target.on(  # type: ignore[attr-defined]
+                "response", lambda r: documents.append(r) if _is_document(r) else None
+            )
 
     def __getattr__(self, name: str) -> object:
         attribute = getattr(self._target, name)
@@ -262,6 +382,36 @@ class ScannedPage:
         if not page.evaluate("() => window.__buendnisAxeScanned === true"):  # type: ignore[attr-defined]
             assert_accessible(page)
             page.evaluate("() => { window.__buendnisAxeScanned = true; }")  # type: ignore[attr-defined]
+        self.validate()
+
+    def validate(self) -> None:
+        """Run the Nu Html Checker on every document received since the last check."""
+        documents = getattr(self._page, "_buendnis_documents", None)
+        if documents is None or _html_checker is None:
+            return
+        while documents:
+            response = documents.pop(0)
+            if response.status != 200 or "text/html" not in response.headers.get(  # type: ignore[attr-defined]
+                "content-type", ""
+            ):
+                continue
+            _html_checker.check(response.body(), response.url)  # type: ignore[attr-defined]
+            if response.request.method == "GET":  # type: ignore[attr-defined]
+                _check_in_english(self._page, response.url)  # type: ignore[attr-defined]
+
+
+_checked_in_english: set[str] = set()
+
+
+def _check_in_english(page: object, url: str) -> None:
+    """Fetch the page again in English (same cookies) and validate that too."""
+    path = re.sub(r"^https?://[^/]+", "", url)
+    if path in _checked_in_english or _html_checker is None:
+        return
+    english = page.context.request.get(url, headers={"Accept-Language": "en"})  # type: ignore[attr-defined]
+    if english.status == 200 and "text/html" in english.headers.get("content-type", ""):
+        _html_checker.check(english.body(), f"{url} [en]")
+    _checked_in_english.add(path)
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activit
 # What a row of the activity list shows; plain values keep a page cheap at any size.
 LIST_FIELDS = (
     "pk", "title", "starts_at", "status", "participants", "online", "format__name",
-    "kreis__name",
+    "kreis__name", "organisation_id",
 )  # fmt: skip
 PAGE_SIZE = 25
 

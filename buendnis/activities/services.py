@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -339,17 +339,44 @@ def activity_update(
     return current
 
 
+SERIES_STEP = datetime.timedelta(days=7)
+
+
+def next_session_start(*, activity: Activity, now: datetime.datetime) -> datetime.datetime:
+    """When the next session of a weekly series falls, for a copy of ``activity``.
+
+    One week after the session copied, moved on by whole weeks to the latest such day that
+    has begun by ``now``: copying an older session documents this week's, not one long
+    past (which would be overdue at once). A copy of this week's session plans next week.
+    """
+    start = activity.starts_at + SERIES_STEP
+    while start + SERIES_STEP <= now:
+        start += SERIES_STEP
+    return start
+
+
 @transaction.atomic
 def activity_next_session(
-    *, activity: Activity, responsible: User | None = None, days: int = 7
+    *,
+    activity: Activity,
+    data: ActivityData | None = None,
+    status: str = Activity.Status.PLANNED,
+    responsible: User | None = None,
+    days: int = 7,
 ) -> Activity:
-    """Plan the next session of a series as a copy of this one, a week later by default.
+    """Save the next session of a series: ``data`` as entered, else a copy ``days`` later.
 
-    Raises ``ActivityLocked`` when the copy's date lies in a locked period. A locked
-    original is left unchanged: without a series, the copy then starts its own.
+    The original joins a new series unless it has one. Raises ``ActivityLocked`` when the
+    new session's date lies in a locked period; a locked original is left unchanged:
+    without a series, the copy then starts its own.
     """
     shift = datetime.timedelta(days=days)
-    check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at + shift))
+    starts_at = data.starts_at if data is not None else activity.starts_at + shift
+    check_unlocked(agreement_id=activity.agreement_id, day=activity_day(starts_at))
+    if data is not None:
+        problems = validate_activity(agreement=activity.agreement, data=data)
+        if problems:
+            raise ActivityInvalid(problems)
     series = activity.series
     if series is None:
         series = Series.objects.create(
@@ -362,6 +389,14 @@ def activity_next_session(
         )
         if original_locked is None:
             Activity.objects.filter(pk=activity.pk).update(series=series)
+    if data is not None:
+        return activity_create(
+            agreement=activity.agreement,
+            organisation=activity.organisation,
+            data=replace(data, series=series),
+            status=status,
+            responsible=responsible or activity.responsible,
+        )
     copy = Activity.objects.create(
         agreement=activity.agreement,
         organisation=activity.organisation,

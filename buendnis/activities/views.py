@@ -109,6 +109,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
     activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
     page = selectors.activity_page(activities=activities, number=request.GET.get("page"))
+    for row in page.object_list:  # link only what the user may open (the admin sees all)
+        row["may_open"] = can(
+            request.user, Action.ACTIVITY_EDIT, Activity(organisation_id=row["organisation_id"])
+        )
     query = request.GET.copy()
     query.pop("page", None)
     documentable = [a for a in agreements if can(request.user, Action.ACTIVITY_CREATE, a)]
@@ -269,20 +273,66 @@ def _display(form: ActivityForm, name: str, initial: bool = False) -> str:
     return str(value)
 
 
-@require_POST
 @requires(Action.ACTIVITY_EDIT)
 def activity_next_session_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
-    try:
-        session = services.activity_next_session(activity=activity, responsible=request.user)
-    except locks.ActivityLocked as lock:
-        messages.error(request, str(lock))
-        return redirect("activities:detail", pk=activity.pk)
-    messages.info(
+    """The next session as a form filled from this one; nothing is saved before the user does."""
+    original = _get_activity_for_user(request, pk, Action.ACTIVITY_EDIT)
+    agreement = original.agreement
+    if not can(request.user, Action.ACTIVITY_CREATE, agreement):
+        raise Http404
+    draft_key = f"next-{original.pk}"
+    locked = None
+    if request.method == "POST":
+        form = _form(request, agreement, data=request.POST)
+        document = "document" in request.POST
+        if form.is_valid() and document:
+            form.check_required()
+        if form.is_valid():
+            try:
+                session = services.activity_next_session(
+                    activity=original,
+                    data=form.to_data(),
+                    status=Activity.Status.DOCUMENTED if document else Activity.Status.HELD,
+                    responsible=request.user,
+                )
+            except services.ActivityInvalid as invalid:
+                _apply_problems(form, invalid.problems)
+            except locks.ActivityLocked as lock:
+                locked = lock.evaluation
+                form.add_error("starts_at", str(lock))
+            else:
+                return _saved(request, session, draft_key)
+    else:
+        form = _form(request, agreement, initial=_next_session_initial(original))
+    context = {
+        "form": form,
+        "agreement": agreement,
+        "activity": None,
+        "copy_of": original,
+        "draft_key": draft_key,
+        **_lock_context(request, locked),
+    }
+    return render(
         request,
-        _("Der nächste Termin ist als Kopie angelegt. Bitte Zahlen und Reflexion anpassen."),
+        "activities/activity_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
     )
-    return redirect("activities:edit", pk=session.pk)
+
+
+def _next_session_initial(original: Activity) -> dict[str, Any]:
+    """This session's values for the next one: new date, no first-timers, no reflection."""
+    initial = initial_from_activity(original)
+    starts_at = services.next_session_start(activity=original, now=timezone.now())
+    shift = starts_at - original.starts_at
+    initial.update(
+        version=0,
+        starts_at=timezone.localtime(starts_at),
+        ends_at=timezone.localtime(original.ends_at + shift),
+        first_timers=0,
+        reflection="",
+    )
+    return initial
 
 
 @require_POST

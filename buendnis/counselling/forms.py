@@ -40,7 +40,7 @@ class ContactForm(KernForm):
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    channel = forms.ChoiceField(label=_("Weg"), choices=Contact.Channel.choices)
+    channel = forms.ChoiceField(label=_("Weg"), choices=_with_empty(Contact.Channel.choices))
     topics = forms.ModelMultipleChoiceField(
         label=_("Themen"),
         queryset=Topic.objects.none(),

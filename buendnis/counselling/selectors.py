@@ -23,6 +23,7 @@ from buendnis.counselling.models import Contact, Topic
 
 DOCUMENTING_ROLES = (Role.FACHKRAFT, Role.KOORDINATION)
 RECENT_CONTACTS_FOR_DEFAULTS = 20
+CHANNEL_HABIT = 3  # uses of one channel among the recent contacts that make it the default
 PERIODS = {"month": gettext_lazy("Monat"), "quarter": gettext_lazy("Quartal")}
 
 
@@ -36,7 +37,12 @@ def contact_list(*, user: AnyUser) -> QuerySet[Contact]:
 
 
 def counsellor_defaults(*, user: AnyUser) -> dict[str, Any]:
-    """Today, and the channel, kind and languages this counsellor used most lately."""
+    """Today, and the kind and languages this counsellor used most lately.
+
+    The channel is filled in only when it is the counsellor's own habit (at least
+    ``CHANNEL_HABIT`` of the recent contacts, and most of them): a silent default would
+    record calls as visits when nobody looks (issue 17).
+    """
     recent = list(
         Contact.objects.filter(counsellor_id=user.pk)
         .order_by("-created_at")
@@ -44,9 +50,11 @@ def counsellor_defaults(*, user: AnyUser) -> dict[str, Any]:
     )
     defaults: dict[str, Any] = {"date": timezone.localdate(), "contact_type": "first"}
     if not recent:
-        return {**defaults, "channel": Contact.Channel.IN_PERSON, "languages": ["de"]}
-    for name in ("channel", "kind"):
-        defaults[name] = Counter(row[name] for row in recent).most_common(1)[0][0]
+        return {**defaults, "languages": ["de"]}
+    defaults["kind"] = Counter(row["kind"] for row in recent).most_common(1)[0][0]
+    channel, uses = Counter(row["channel"] for row in recent).most_common(1)[0]
+    if uses >= CHANNEL_HABIT and uses * 2 > len(recent):
+        defaults["channel"] = channel
     languages = Counter(tuple(row["languages"]) for row in recent).most_common(1)[0][0]
     defaults["languages"] = list(languages)
     return defaults

@@ -1,7 +1,14 @@
 """§ 8: when the next evaluation is due, and which agreed adjustments are past their date.
 
-The partners evaluate at least once a year: the next evaluation is due 12 months after the
-last agreed one, or 12 months after the agreement came into force when none was agreed yet.
+The partners evaluate at least once a year, in the agreement's own yearly cycle: an
+evaluation is due on an anniversary of the in-force date (4 June for the iaf agreement). The
+next one is due on the first anniversary more than half a year after the last agreed
+evaluation – agreed on 1 December 2026, due on 4 June 2027; agreed on 3 June 2026, due on
+4 June 2027, not the next day. Before any evaluation is agreed in Bündnis, the count starts
+when the agreement came into force or, if later, when it was entered in Bündnis: evaluations
+held before the installation are not on record, so an agreement from 2019 entered in 2026 is
+not overdue since 2020. Without an in-force date, the next is due a year after the last
+agreed one. See docs/evaluation.md.
 """
 
 import datetime
@@ -9,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
 from buendnis.agreements.models import Agreement
@@ -19,15 +27,28 @@ OPEN_STATUSES = (Evaluation.Status.DRAFT, Evaluation.Status.REVIEW)
 OPEN_ADJUSTMENT_STATUSES = (Adjustment.Status.OPEN, Adjustment.Status.IN_PROGRESS)
 
 
+MIN_GAP = datetime.timedelta(days=183)  # half a year between two evaluations at least
+
+
 def _due_on(
-    in_force_on: datetime.date | None, last_agreed_on: datetime.date | None
+    in_force_on: datetime.date | None,
+    last_agreed_on: datetime.date | None,
+    recorded_on: datetime.date | None = None,
 ) -> datetime.date | None:
-    """12 months after the last agreed evaluation, else after the in-force date."""
+    """The first anniversary of the in-force date more than half a year after the last
+    agreed evaluation, or after the start (in force, or entered in Bündnis if later)."""
+    if in_force_on is None:
+        return add_years(last_agreed_on, 1) if last_agreed_on is not None else None
     if last_agreed_on is not None:
-        return add_years(last_agreed_on, 1)
-    if in_force_on is not None:
-        return add_years(in_force_on, 1)
-    return None
+        after = last_agreed_on + MIN_GAP
+    else:
+        after = max(in_force_on, recorded_on or in_force_on) + MIN_GAP
+    years = max(after.year - in_force_on.year, 1)
+    due = add_years(in_force_on, years)
+    while due <= after:
+        years += 1
+        due = add_years(in_force_on, years)
+    return due
 
 
 def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
@@ -35,7 +56,7 @@ def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
     last = agreement.evaluations.filter(status=Evaluation.Status.AGREED).aggregate(
         last=Max("agreed_on")
     )["last"]
-    return _due_on(agreement.in_force_on, last)
+    return _due_on(agreement.in_force_on, last, timezone.localdate(agreement.created_at))
 
 
 def with_last_agreed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
@@ -83,7 +104,11 @@ def due_list(*, agreements: QuerySet[Agreement], today: datetime.date) -> list[D
     open_by_agreement = _open_evaluations([a.pk for a in rows])
     result = []
     for agreement in rows:
-        due_on = _due_on(agreement.in_force_on, agreement.last_agreed_on)
+        due_on = _due_on(
+            agreement.in_force_on,
+            agreement.last_agreed_on,
+            timezone.localdate(agreement.created_at),
+        )
         if due_on is None:
             continue
         evaluation = open_by_agreement.get(agreement.pk)

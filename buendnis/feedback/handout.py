@@ -2,7 +2,9 @@
 
 import base64
 import io
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from buendnis.activities.models import Activity
+from buendnis.core.pdf import write_pdf
 from buendnis.feedback.models import FeedbackLink, QuestionnaireVersion
 from buendnis.feedback.texts import Translator, languages
 
@@ -21,6 +24,17 @@ def public_url(request: HttpRequest, link: FeedbackLink) -> str:
     if settings.PUBLIC_URL:
         return settings.PUBLIC_URL.rstrip("/") + path
     return request.build_absolute_uri(path)
+
+
+def is_loopback(url: str) -> bool:
+    """Whether the address only reaches this machine (127.0.0.1, ::1, localhost): no phone can."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _qr(url: str) -> segno.QRCode:
@@ -41,7 +55,11 @@ def qr_png(url: str, scale: int = 10) -> bytes:
 
 
 def handout_context(
-    *, activity: Activity, version: QuestionnaireVersion, url: str
+    *,
+    activity: Activity,
+    version: QuestionnaireVersion,
+    url: str,
+    window: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """The invitation in every language of the questionnaire, with the QR code inline."""
     invitations = []
@@ -60,14 +78,20 @@ def handout_context(
         "url": url,
         "qr_data_uri": f"data:image/png;base64,{png}",
         "invitations": invitations,
+        "window": window,
     }
 
 
-def handout_pdf(*, activity: Activity, version: QuestionnaireVersion, url: str) -> bytes:
-    """Render the A4 handout with WeasyPrint (imported here: it is slow to load)."""
-    import weasyprint
-
+def handout_pdf(
+    *,
+    activity: Activity,
+    version: QuestionnaireVersion,
+    url: str,
+    window: tuple[Any, Any] | None = None,
+) -> bytes:
+    """Render the A4 handout as a tagged PDF/UA-1 file (with the answering window, if given)."""
     html = render_to_string(
-        "feedback/handout.html", handout_context(activity=activity, version=version, url=url)
+        "feedback/handout.html",
+        handout_context(activity=activity, version=version, url=url, window=window),
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    return write_pdf(html)

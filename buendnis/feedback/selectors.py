@@ -55,12 +55,18 @@ def effective_questionnaire(
 
 
 def window(link: FeedbackLink) -> tuple[datetime.datetime, datetime.date]:
-    """From the activity's start to the last day answers are taken (inclusive)."""
+    """From the start of the activity's day to the last day answers are taken (inclusive).
+
+    The whole day, not the starting time: a handout printed ahead lies on the table, and
+    participants who scan it on arrival should find the form open (issue 17).
+    """
     activity = link.activity
     closes_on = link.closes_on or timezone.localdate(activity.ends_at) + datetime.timedelta(
         days=settings.FEEDBACK_WINDOW_DAYS
     )
-    return activity.starts_at, closes_on
+    day = timezone.localdate(activity.starts_at)
+    opens_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return opens_at, closes_on
 
 
 def cap(link: FeedbackLink) -> int:

@@ -61,6 +61,7 @@ def activity_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "link": link,
         "url": handout.public_url(request, link),
+        "unreachable": handout.is_loopback(handout.public_url(request, link)),
         "questionnaire": questionnaire,
         "version": selectors.current_version(questionnaire),
         "state": selectors.link_state(link),
@@ -97,7 +98,10 @@ def activity_handout(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404
     pdf = handout.handout_pdf(
-        activity=activity, version=version, url=handout.public_url(request, link)
+        activity=activity,
+        version=version,
+        url=handout.public_url(request, link),
+        window=selectors.window(link),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="aushang-{link.code}.pdf"'

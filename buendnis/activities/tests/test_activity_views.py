@@ -189,14 +189,53 @@ def test_it_lets_the_second_editor_keep_their_version_after_comparing(
     assert activity.title == "Zweite" and activity.version == 3
 
 
-def test_it_copies_the_last_session_for_the_next_one(
+def test_it_fills_the_next_session_form_and_saves_the_copy_only_on_save(
     make_activity: Callable[..., Activity], fachkraft: User
 ) -> None:
     activity = make_activity()
-    response = _client(fachkraft).post(reverse("activities:next_session", args=[activity.pk]))
+    url = reverse("activities:next_session", args=[activity.pk])
+    client = _client(fachkraft)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not Activity.objects.exclude(pk=activity.pk).exists()  # opening saves nothing
+    form = page.context["form"]
+    assert form.initial["title"] == activity.title and form.initial["reflection"] == ""
+    assert (
+        "Verwerfen" in page.text and reverse("activities:detail", args=[activity.pk]) in page.text
+    )
+
+    data = fathers_evening(activity.agreement, starts_at=form.initial["starts_at"])
+    response = client.post(url, form_data(data, activity.agreement, document="1"))
     copy = Activity.objects.exclude(pk=activity.pk).get()
-    assert response["Location"] == reverse("activities:edit", args=[copy.pk])
-    assert copy.series_id is not None and copy.title == activity.title
+    assert response["Location"] == reverse("activities:detail", args=[copy.pk])
+    assert copy.status == Activity.Status.DOCUMENTED and copy.responsible == fachkraft
+    activity.refresh_from_db()
+    assert copy.series_id == activity.series_id is not None
+
+
+def test_it_dates_the_copy_of_an_old_session_in_the_last_week_not_long_ago(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    old = make_activity(starts_at=timezone.now() - datetime.timedelta(days=40, hours=2))
+    page = _client(fachkraft).get(reverse("activities:next_session", args=[old.pk]))
+    starts_at = page.context["form"].initial["starts_at"]
+    assert timezone.now() - datetime.timedelta(days=7) < starts_at <= timezone.now()
+    assert (starts_at - old.starts_at).days % 7 == 0
+    recent = make_activity(starts_at=timezone.now() - datetime.timedelta(days=2))
+    page = _client(fachkraft).get(reverse("activities:next_session", args=[recent.pk]))
+    assert page.context["form"].initial["starts_at"] == timezone.localtime(
+        recent.starts_at + datetime.timedelta(days=7)
+    )
+
+
+def test_it_hides_the_next_session_form_from_another_organisation(
+    make_activity: Callable[..., Activity], outsider: User
+) -> None:
+    activity = make_activity()
+    url = reverse("activities:next_session", args=[activity.pk])
+    assert _client(outsider).get(url).status_code == 404
+    assert _client(outsider).post(url, {}).status_code == 404
+    assert Activity.objects.count() == 1
 
 
 def test_it_lets_only_the_coordinator_review(
@@ -226,3 +265,15 @@ def test_it_shows_the_documentation_lag(
     )
     response = _client(fachkraft).get(reverse("activities:detail", args=[activity.pk]))
     assert "3 Tage nach dem Termin dokumentiert" in response.text
+
+
+def test_it_links_the_admin_only_to_what_the_admin_may_open(
+    make_activity: Callable[..., Activity], admin_user: User, fachkraft: User
+) -> None:
+    activity = make_activity()
+    detail = reverse("activities:detail", args=[activity.pk])
+    listed = _client(admin_user).get(reverse("activities:list"))
+    assert listed.status_code == 200 and activity.title in listed.text
+    assert detail not in listed.text  # the admin sees the row, not a link to a 404
+    assert _client(admin_user).get(detail).status_code == 404
+    assert detail in _client(fachkraft).get(reverse("activities:list")).text

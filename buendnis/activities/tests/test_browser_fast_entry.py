@@ -63,7 +63,7 @@ def test_it_documents_a_copied_series_session_in_under_15_inputs_and_2_minutes(
     inputs.tap(page.get_by_role("button", name="Anmelden"), "sign in")
     inputs.tap(page.get_by_role("navigation").get_by_role("link", name="Aktivitäten"), "activities")
     inputs.tap(page.get_by_role("link", name="Väter-Café Offenbach"), "last week's session")
-    inputs.tap(page.get_by_role("button", name="Nächsten Termin anlegen"), "copy it")
+    inputs.tap(page.get_by_role("link", name="Nächsten Termin anlegen"), "copy it")
 
     assert page.get_by_label("Titel").input_value() == "Väter-Café Offenbach"
     inputs.type(page.get_by_label("Teilnehmende insgesamt"), "10", "participants")
@@ -140,4 +140,44 @@ def test_it_keeps_what_was_typed_when_the_connection_drops(
     page.get_by_label("Titel").fill("Angefangen")
     page.goto(new)
     assert page.get_by_label("Titel").input_value() == "Angefangen"
+    context.close()
+
+
+def test_it_keeps_the_draft_when_going_back_after_a_failed_offline_submit(
+    make_activity: Callable[..., Activity], fachkraft: User, browser: object, live_server: object
+) -> None:
+    last_week = make_activity(
+        starts_at=timezone.now().replace(hour=19, minute=0) - datetime.timedelta(days=7)
+    )
+    base = live_server.url  # type: ignore[attr-defined]
+    context = browser.new_context(locale="de-DE")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/konto/anmelden/?next=/aktivitaeten/{last_week.pk}/")
+    page.get_by_label("Benutzername").fill("samir")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("link", name="Nächsten Termin anlegen").click()
+    reflection = "Reflexion: Was hat funktioniert, was nicht?"
+    page.get_by_label(reflection).fill("Im Bus getippt")
+    page.get_by_label("davon zum ersten Mal").fill("2")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Dokumentation abschließen").click()
+    assert "/naechster-termin/" in page.url
+    assert page.get_by_text("Keine Verbindung: nichts gesendet.").is_visible()
+    context.set_offline(False)
+    assert not Activity.objects.exclude(pk=last_week.pk).exists()  # nothing saved on click
+
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.get_by_text("ungesendete Eingaben für den nächsten Termin").is_visible()
+    page.get_by_role("link", name="Nächsten Termin anlegen").click()
+    assert page.get_by_label(reflection).input_value() == "Im Bus getippt"
+    assert page.get_by_label("davon zum ersten Mal").input_value() == "2"
+    page.get_by_role("button", name="Dokumentation abschließen").click()
+    assert page.get_by_role("heading", name=last_week.title, level=1).is_visible()
+    session = Activity.objects.exclude(pk=last_week.pk).get()
+    assert (session.reflection, session.first_timers) == ("Im Bus getippt", 2)
+    assert session.series_id == Activity.objects.get(pk=last_week.pk).series_id
     context.close()

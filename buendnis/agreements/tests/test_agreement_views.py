@@ -48,6 +48,9 @@ def test_it_denies_other_organisation(agreement: Agreement, outsider: User) -> N
 def test_it_shows_paragraphs_goals_and_status(agreement: Agreement, fachkraft: User) -> None:
     agreement.signed_on = datetime.date(2019, 6, 3)
     agreement.save()
+    # In Bündnis since then, never evaluated: the first evaluation is long overdue.
+    recorded = timezone.make_aware(datetime.datetime(2019, 6, 3, 12))
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=recorded)
     seven = Paragraph.objects.create(
         agreement=agreement,
         number=7,

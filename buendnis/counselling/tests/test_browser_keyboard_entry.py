@@ -62,6 +62,10 @@ def test_a_contact_is_logged_by_keyboard_in_under_a_minute_and_counted_in_its_mo
     keyboard.press("Tab")
     keyboard.field("Familienn")  # a unique beginning is enough
     keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "channel"
+    assert page.evaluate("document.activeElement.value") == "", "no silent default"
+    keyboard.field("Pers")  # "Persönlich": said, not assumed
+    keyboard.press("Tab")
     keyboard.field("20")
     with page.expect_navigation():
         keyboard.press("Enter")  # the first button: save and next

@@ -122,12 +122,14 @@ def test_topics_are_seeded_once_and_stay_the_partners(agreement: Agreement) -> N
         services.topic_add(agreement=agreement, name="   ")
 
 
-def test_the_counsellors_usual_channel_kind_and_languages_become_the_defaults(
+def test_the_counsellors_habits_become_the_defaults_but_never_a_silent_channel(
     make_contact, fachkraft: User, koordination: User
 ) -> None:
-    assert selectors.counsellor_defaults(user=fachkraft)["channel"] == "in_person"
-    for _ in range(3):
-        make_contact(channel="video", kind="psychosocial", languages=["de", "tr"])
+    assert "channel" not in selectors.counsellor_defaults(user=fachkraft)  # no silent default
+    make_contact(channel="video", kind="psychosocial", languages=["de", "tr"])
+    make_contact(channel="video", kind="psychosocial", languages=["de", "tr"])
+    assert "channel" not in selectors.counsellor_defaults(user=fachkraft)  # not yet a habit
+    make_contact(channel="video", kind="psychosocial", languages=["de", "tr"])
     make_contact(channel="phone", kind="legal", languages=["de"])
     make_contact(channel="email", counsellor=koordination)
     defaults = selectors.counsellor_defaults(user=fachkraft)

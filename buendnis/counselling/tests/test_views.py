@@ -141,9 +141,16 @@ def _new_contact(**fields: str) -> dict[str, str]:
 def test_new_contact_form_offers_the_usual_values_and_saves_and_goes_on(
     make_contact, fachkraft: User, agreement: Agreement, topics
 ) -> None:
-    make_contact(channel="video", languages=["de", "ar"])
     client = client_for(fachkraft)
     url = reverse("counselling:create", args=[agreement.slug])
+    first = client.get(url)
+    assert "channel" not in first.context["form"].initial
+    channel_select = first.text.split('name="channel"')[1].split("</select>")[0]
+    assert (
+        'value="">– bitte wählen –</option>' in channel_select and " selected" not in channel_select
+    )
+    for _ in range(3):
+        make_contact(channel="video", languages=["de", "ar"])
     form = client.get(url).context["form"]
     assert form.initial["channel"] == "video"
     assert form.initial["languages"] == ["ar", "de"]

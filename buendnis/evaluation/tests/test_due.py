@@ -27,8 +27,12 @@ def _client(user: User) -> Client:
 
 
 def _in_force(agreement: Agreement, signed_on: datetime.date = datetime.date(2019, 6, 3)) -> None:
+    """Signed then, and kept in Bündnis since (so its evaluations are all on record)."""
     agreement.signed_on = signed_on
     agreement.save(update_fields=["signed_on"])
+    recorded = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12)))
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=recorded)
+    agreement.refresh_from_db()
 
 
 def _adjustment(evaluation: Evaluation, responsible: Organisation, **extra: Any) -> Adjustment:
@@ -43,7 +47,9 @@ def test_it_is_due_a_year_after_coming_into_force(agreement: Agreement) -> None:
     assert next_evaluation_due(agreement=agreement) == datetime.date(2020, 6, 4)
 
 
-def test_it_is_due_a_year_after_the_latest_agreed_evaluation(agreement: Agreement) -> None:
+def test_it_is_due_on_the_anniversary_after_the_latest_agreed_evaluation(
+    agreement: Agreement,
+) -> None:
     _in_force(agreement)
     evaluation_of_year(
         agreement, 2024, Evaluation.Status.AGREED, agreed_on=datetime.date(2025, 6, 20)
@@ -52,7 +58,39 @@ def test_it_is_due_a_year_after_the_latest_agreed_evaluation(agreement: Agreemen
         agreement, 2023, Evaluation.Status.AGREED, agreed_on=datetime.date(2024, 6, 5)
     )
     evaluation_of_year(agreement, 2025, Evaluation.Status.REVIEW)
-    assert next_evaluation_due(agreement=agreement) == datetime.date(2026, 6, 20)
+    assert next_evaluation_due(agreement=agreement) == datetime.date(2026, 6, 4)
+
+
+@pytest.mark.parametrize(
+    ("agreed_on", "due_on"),
+    [
+        (datetime.date(2026, 12, 1), datetime.date(2027, 6, 4)),  # the 2025/26 evaluation
+        (datetime.date(2026, 6, 3), datetime.date(2027, 6, 4)),  # not the next day
+        (datetime.date(2026, 6, 4), datetime.date(2027, 6, 4)),
+        (datetime.date(2026, 11, 30), datetime.date(2027, 6, 4)),
+        (datetime.date(2027, 1, 15), datetime.date(2028, 6, 4)),  # half a year at least
+    ],
+)
+def test_it_follows_the_agreements_yearly_cycle_from_its_in_force_date(
+    agreement: Agreement, agreed_on: datetime.date, due_on: datetime.date
+) -> None:
+    _in_force(agreement)
+    evaluation_of_year(agreement, 2025, Evaluation.Status.AGREED, agreed_on=agreed_on)
+    assert next_evaluation_due(agreement=agreement) == due_on
+
+
+def test_it_counts_from_entering_the_agreement_when_none_is_on_record(
+    agreement: Agreement, koordination: User
+) -> None:
+    """The demo: in force since 2019, entered today – not „overdue since 4 June 2020“."""
+    agreement.signed_on = datetime.date(2019, 6, 3)
+    agreement.save(update_fields=["signed_on"])
+    entered = timezone.make_aware(datetime.datetime(2026, 12, 1, 10))
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=entered)
+    agreement.refresh_from_db()
+    assert next_evaluation_due(agreement=agreement) == datetime.date(2027, 6, 4)
+    (due,) = due_evaluations(user=koordination, today=datetime.date(2026, 12, 1))
+    assert (due.due_on, due.overdue) == (datetime.date(2027, 6, 4), False)
 
 
 def test_it_counts_from_an_agreed_evaluation_without_an_in_force_date(
@@ -120,7 +158,7 @@ def test_it_needs_the_same_queries_for_many_agreements(
     with django_assert_num_queries(3):  # memberships, agreements, open evaluations
         result = due_evaluations(user=referentin, today=TODAY)
     assert len(result) == 6
-    assert {d.due_on for d in result} == {datetime.date(2026, 6, 1)}
+    assert {d.due_on for d in result} == {datetime.date(2026, 6, 4)}
 
 
 def test_it_lists_open_adjustments_past_their_date(
@@ -160,8 +198,11 @@ def test_the_agreement_page_says_when_the_next_evaluation_is_due(
     evaluation_of_year(agreement, today.year - 1, Evaluation.Status.AGREED, agreed_on=today)
     page = _client(fachkraft).get(url).text
     assert "überfällig" not in page
+    after = today + datetime.timedelta(days=183)
+    due = datetime.date(after.year, 6, 4)
+    due = due if due > after else add_years(due, 1)
     with translation.override("de"):
-        assert f"fällig am {formats.date_format(add_years(today, 1))}" in page
+        assert f"fällig am {formats.date_format(due)}" in page
 
 
 def test_the_dashboard_shows_due_evaluations_and_late_adjustments_to_speakers(

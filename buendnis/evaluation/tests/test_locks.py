@@ -285,10 +285,12 @@ def test_the_views_refuse_locked_writes_without_an_error_page(
     assert response.status_code == 200
     assert "Das Jahr 2025 ist ausgewertet und gesperrt" in response.text
     assert reverse("evaluation:reopen", args=[documenting.slug, "2025"]) in response.text
-    for name in ("activities:review", "activities:next_session"):
-        response = client.post(reverse(name, args=[old.pk]), follow=True)
-        assert response.status_code == 200
-        assert "Das Jahr 2025 ist ausgewertet und gesperrt" in response.text
+    response = client.post(reverse("activities:review", args=[old.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Das Jahr 2025 ist ausgewertet und gesperrt" in response.text
+    response = client.post(reverse("activities:next_session", args=[old.pk]), data)
+    assert response.status_code == 400
+    assert "Das Jahr 2025 ist ausgewertet und gesperrt" in response.text
     assert Activity.objects.count() == 1
 
 

@@ -17,6 +17,8 @@ from buendnis.evaluation.tests.factories import evaluation_of_year
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 29)
+# In Bündnis since it was signed, so no evaluation is missing from the record.
+RECORDED = datetime.datetime(2019, 6, 3, 12, tzinfo=datetime.UTC)
 PASSWORD = "geheim-und-lang-genug"
 
 
@@ -50,6 +52,7 @@ def overdue(agreement: Agreement) -> Agreement:
     """The founding agreement: in force since 4 June 2019, never evaluated."""
     agreement.signed_on = datetime.date(2019, 6, 3)
     agreement.save(update_fields=["signed_on"])
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=RECORDED)
     return agreement
 
 
@@ -170,6 +173,7 @@ def test_it_reminds_about_each_overdue_agreement_only_to_its_own_partners(
     drk = Agreement.objects.create(
         slug="drk", title="Interkulturelle Öffnung", signed_on=datetime.date(2019, 6, 3)
     )
+    Agreement.objects.filter(pk=drk.pk).update(created_at=RECORDED)
     AgreementPartner.objects.create(
         agreement=drk, organisation=verein, role=AgreementPartner.Role.PARTNER
     )

@@ -22,11 +22,12 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from buendnis.activities.geography import kreise_load
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.management.commands.demo import DEMO_AGREEMENT
+from buendnis.core.tests.pdfua import check_tagged_pdf
 from buendnis.evaluation.engine import indicator_values
 from buendnis.evaluation.periods import calendar_year
 from buendnis.evaluation.report.data import report_data
 from buendnis.evaluation.report.formatting import format_value
-from buendnis.evaluation.report.pdf import layout
+from buendnis.evaluation.report.pdf import layout, layout_pdf
 from buendnis.evaluation.report.protect import ministry_copy
 from buendnis.evaluation.report.render import render_report
 
@@ -66,7 +67,9 @@ def reports(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str,
             found["ministry"]["pdf"] = render_report(
                 agreement=agreement, period=Y2025, fmt="pdf", copy="ministry", today=TODAY
             ).content
-            found["internal"]["pdf"] = found["internal"]["layout"].write_pdf()
+            found["internal"]["pdf"] = layout_pdf(
+                found["internal"]["layout"], found["internal"]["html"]
+            )
             for copy in ("ministry", "internal"):
                 found[copy]["text"] = _text(found[copy]["pdf"])
             yield found
@@ -183,3 +186,20 @@ def test_no_count_from_1_to_4_is_published_in_the_demos_ministry_copy(
     counts = [" ".join(text.split()) for kind, text in parser.cells if kind == "count"]
     assert len(counts) > 200 and "< 5" in counts
     assert [text for text in counts if re.fullmatch(r"[1-4]", text)] == []
+
+
+@pytest.mark.parametrize("copy", ["ministry", "internal"])
+def test_it_is_a_tagged_pdf_with_described_charts_links_and_table_headers(
+    reports: dict[str, Any], copy: str
+) -> None:
+    found = check_tagged_pdf(reports[copy]["pdf"])
+    html = reports[copy]["html"]
+    assert found.lang == "de"
+    assert found.title.startswith("Auswertung ") and "2025" in found.title
+    alts = re.findall(r'<img class="report-chart__image"[^>]* alt="([^"]+)"', html)
+    assert alts and len(found.figure_alts) == len(alts)
+    assert all(len(alt) > 20 for alt in found.figure_alts)
+    assert found.tags["Table"] > 5 and found.tags["TH"] > found.tags["Table"]
+    assert found.tags["H1"] == 1 and found.tags["H2"] > 5
+    assert "Zusammenfassung" in found.link_texts and len(found.link_texts) > 20
+    assert "1. Zusammenfassung" in found.bookmarks and len(found.bookmarks) > 20

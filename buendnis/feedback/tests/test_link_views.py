@@ -1,22 +1,27 @@
 """An activity's feedback page: short link, QR code (SVG, PNG), the A4 handout, settings."""
 
+import datetime
 import io
 import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Callable
 
 import pypdf
 import pytest
 import zxingcpp
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
+from buendnis.core.tests.pdfua import check_tagged_pdf
 from buendnis.feedback.models import FeedbackLink, FormatQuestionnaire, Questionnaire
-from buendnis.feedback.selectors import current_version
+from buendnis.feedback.selectors import LinkState, current_version, link_state, window
+from buendnis.feedback.services import feedback_link_ensure
 from buendnis.feedback.tests.conftest import client_for
 
 ZWNJ = "\u200c"
@@ -145,3 +150,59 @@ def test_it_links_from_the_activity_page(open_activity: Activity, fachkraft: Use
     page = client_for(fachkraft).get(reverse("activities:detail", args=[open_activity.pk]))
     assert reverse("feedback:activity", args=[open_activity.pk]) in page.text
     assert reverse("feedback:activity_results", args=[open_activity.pk]) in page.text
+
+
+def test_it_prints_the_handout_as_a_tagged_pdf_with_the_qr_code_described(
+    open_activity: Activity, fachkraft: User
+) -> None:
+    response = client_for(fachkraft).get(reverse("feedback:handout", args=[open_activity.pk]))
+    link = FeedbackLink.objects.get(activity=open_activity)
+    found = check_tagged_pdf(response.content)
+    assert found.lang == "de"
+    assert found.title == f"Rückmeldung: {open_activity.title}"
+    assert found.figure_alts == [f"QR-Code zum Rückmeldebogen: http://testserver/r/{link.code}/"]
+    assert found.tags["H1"] == 1 and found.tags["H2"] >= 7
+    assert open_activity.title in found.bookmarks
+
+
+def test_it_opens_the_form_on_the_morning_of_the_activity_for_a_handout_printed_ahead(
+    make_activity: Callable[..., Activity], questionnaires: dict[str, Questionnaire]
+) -> None:
+    evening = timezone.make_aware(datetime.datetime(2030, 3, 5, 19, 0))
+    activity = make_activity(starts_at=evening)
+    link = feedback_link_ensure(activity=activity)
+    arriving = evening - datetime.timedelta(minutes=20)  # scanned on arrival
+    assert link_state(link, now=arriving) == LinkState.OPEN
+    assert link_state(link, now=arriving.replace(hour=0, minute=1)) == LinkState.OPEN
+    assert link_state(link, now=evening - datetime.timedelta(days=1)) == LinkState.NOT_YET
+    opens_at, _closes_on = window(link)
+    assert timezone.localtime(opens_at) == timezone.make_aware(datetime.datetime(2030, 3, 5))
+
+
+def test_it_prints_the_answering_window_on_the_handout(
+    open_activity: Activity, fachkraft: User
+) -> None:
+    response = client_for(fachkraft).get(reverse("feedback:handout", args=[open_activity.pk]))
+    text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    day = timezone.localdate(open_activity.starts_at).strftime("%d.%m.%Y")
+    assert f"Rückmeldung möglich vom {day} bis" in " ".join(text.split())
+
+
+def test_it_prints_the_public_address_and_warns_about_a_loopback_one(
+    open_activity: Activity, fachkraft: User, settings: object
+) -> None:
+    client = client_for(fachkraft)
+    url = reverse("feedback:activity", args=[open_activity.pk])
+    local = client.get(url, HTTP_HOST="127.0.0.1:8000")
+    assert "data-unreachable" in local.text and "BUENDNIS_PUBLIC_URL" in local.text
+    assert "data-unreachable" in client.get(url, HTTP_HOST="localhost").text
+    assert "data-unreachable" not in client.get(url).text  # testserver: a real host name
+
+    settings.PUBLIC_URL = "https://buendnis.example.org/"  # type: ignore[attr-defined]
+    page = client.get(url, HTTP_HOST="127.0.0.1:8000")
+    link = FeedbackLink.objects.get(activity=open_activity)
+    assert f"https://buendnis.example.org/r/{link.code}/" in page.text
+    assert "data-unreachable" not in page.text
+    png = client.get(reverse("feedback:qr", args=[open_activity.pk, "png"]), HTTP_HOST="127.0.0.1")
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert code.text == f"https://buendnis.example.org/r/{link.code}/"

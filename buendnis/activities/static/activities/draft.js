@@ -10,6 +10,10 @@
       localStorage.removeItem("buendnis-draft-" + done);
     });
   });
+  // A page that links to a form with unsent input says so (e.g. after Back from the form).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-draft-resume]"), function (el) {
+    if (localStorage.getItem("buendnis-draft-" + el.dataset.draftResume)) { el.hidden = false; }
+  });
   var form = document.querySelector("form[data-draft-key]");
   if (!form) { return; }
   var key = "buendnis-draft-" + form.dataset.draftKey;
@@ -52,6 +56,19 @@
   }
 
   restore();
+  // "Verwerfen": the user drops this entry, so the browser forgets it too.
+  Array.prototype.forEach.call(form.querySelectorAll("[data-draft-discard]"), function (el) {
+    el.addEventListener("click", function () { localStorage.removeItem(key); });
+  });
+  // Without a connection the browser would swap the form for an error page (and Back would
+  // skip it): stay on the form, keep the draft, and say so.
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      save();
+      if (status) { status.textContent = status.dataset.offline || "Keine Verbindung."; }
+    }
+  });
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 })();
