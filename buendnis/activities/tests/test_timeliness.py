@@ -1,8 +1,10 @@
 """§ 7 timeliness: overdue activities on the dashboard and the reminder digest."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -130,8 +132,15 @@ def _dashboard(client: Client) -> tuple[str, int]:
     return page, len(queries)
 
 
+@pytest.fixture
+def at_now() -> Iterator[None]:
+    """The page's clock at NOW too, so days overdue do not change with the time of day."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
 def test_it_keeps_the_dashboard_the_same_size_however_much_is_overdue(
-    make_activity: Callable[..., Activity], koordination: User
+    make_activity: Callable[..., Activity], koordination: User, at_now: None
 ) -> None:
     from buendnis.activities.selectors import DASHBOARD_OVERDUE
 
@@ -153,7 +162,7 @@ def test_it_keeps_the_dashboard_the_same_size_however_much_is_overdue(
 
 
 def test_it_names_the_longest_overdue_first_with_its_days(
-    make_activity: Callable[..., Activity], koordination: User
+    make_activity: Callable[..., Activity], koordination: User, at_now: None
 ) -> None:
     make_activity(title="Workshop vor drei Wochen", status="held", starts_at=_ago(21))
     make_activity(title="Workshop vor fünf Wochen", status="held", starts_at=_ago(35))
