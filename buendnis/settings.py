@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "buendnis.core",
     "buendnis.accounts",
     "buendnis.agreements",
@@ -67,9 +68,11 @@ INSTALLED_APPS = [
     "buendnis.counselling",
     "buendnis.feedback",
     "buendnis.evaluation",
+    "buendnis.operations",
 ]
 
 MIDDLEWARE = [
+    "buendnis.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -135,6 +138,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from it once
 # KERN UX comes from npm (package.json); the set-up script installs it into node_modules.
 KERN_DIST = BASE_DIR.parent / "node_modules" / "@kern-ux" / "native" / "dist"
 STATICFILES_DIRS = [("kern", KERN_DIST)] if KERN_DIST.exists() else []
+# Hashed, compressed names (gzip and Brotli) collected by ``collectstatic`` at install; the
+# tests switch to plain storage so they need no collected manifest.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 
 # Console e-mail by default; BUENDNIS_EMAIL_HOST switches to SMTP.
@@ -200,15 +209,65 @@ SECURE_HSTS_PRELOAD = env_bool("HTTPS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HTTPS") else None
 X_FRAME_OPTIONS = "DENY"
 
+# BUENDNIS_LOG_FORMAT=json writes one JSON object per line, each with the request id that
+# RequestIdMiddleware sets (and returns as the X-Request-ID header).
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "buendnis.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "buendnis.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
-# Reports prepared on the web (buendnis/evaluation/jobs.py): rendered in a background thread
-# of the web process (off: in the request itself, as the tests do); finished files are kept
-# this many hours and dropped when the same user asks for a new report.
-REPORT_JOBS_THREADED = env_bool("REPORT_JOBS_THREADED", True)
+# The cache every web and worker process shares (rate limits): the database by default,
+# Redis when BUENDNIS_CACHE_URL names one (redis://host:6379/0).
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "buendnis"),
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "buendnis.operations.cache.DatabaseCache",
+            "LOCATION": "buendnis_cache",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "buendnis"),
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    )
+}
+
+# Background work (Django tasks) in the database; ``buendnis worker`` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS_KEEP_DAYS = int(env("TASKS_KEEP_DAYS", "14"))  # finished task records, then pruned
+# A worker writes a heartbeat this often; /readyz and the job recovery count a worker as gone
+# when its last heartbeat is older than WORKER_TIMEOUT_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_TIMEOUT_SECONDS = int(env("WORKER_TIMEOUT_SECONDS", "120"))
+# The daily schedules (reminders, purge, report retention, sessions) run at this local hour;
+# the same overdue item is reminded to the same person again only after this many days.
+SCHEDULE_HOUR = int(env("SCHEDULE_HOUR", "6"))
+REMINDER_INTERVAL_DAYS = int(env("REMINDER_INTERVAL_DAYS", "7"))
+# The app server (``buendnis serve``): gunicorn workers and the seconds a request may take
+# before gunicorn restarts its worker (long streamed exports must fit in it).
+WEB_WORKERS = int(env("WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
+
+# Reports prepared on the web (buendnis/evaluation/jobs.py) are tasks for ``buendnis worker``;
+# finished files are kept this many hours (the daily schedule drops older ones), and a job
+# whose worker died is tried this many times in all before it is marked failed.
+REPORT_JOBS_ATTEMPTS = int(env("REPORT_JOBS_ATTEMPTS", "2"))
 REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))

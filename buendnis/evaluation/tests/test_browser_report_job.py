@@ -16,13 +16,13 @@ from buendnis.evaluation.periods import calendar_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WAIT = 30_000  # milliseconds: a real report rendered in a thread of the live server
+WAIT = 30_000  # milliseconds: a real report rendered by a worker beside the live server
 YEAR = calendar_year(2026)
 
 
 @pytest.fixture(autouse=True)
-def _threaded(settings: Any) -> None:
-    settings.REPORT_JOBS_THREADED = True
+def _worker(task_worker: object) -> None:
+    """Reports are rendered by a ``buendnis worker`` on the database queue."""
 
 
 def sign_in(page: ScannedPage, base: str, user: User, then: str) -> None:

@@ -21,11 +21,6 @@ SLUG = "integration-braucht-partner"
 YEAR = calendar_year(2026)
 
 
-@pytest.fixture(autouse=True)
-def _inline(settings: Any) -> None:
-    settings.REPORT_JOBS_THREADED = False
-
-
 def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
