@@ -1,0 +1,47 @@
+"""Structured logs: JSON lines carrying the request id."""
+
+import json
+import logging
+import subprocess
+import sys
+
+from buendnis.conftest import REPO_ROOT
+from buendnis.operations.logs import JsonFormatter, RequestIdFilter, request_id
+
+
+def test_it_writes_one_json_object_with_the_request_id() -> None:
+    record = logging.LogRecord("buendnis.x", logging.WARNING, __file__, 1, "Über %s", ("18",), None)
+    token = request_id.set("abc123abc123")
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        request_id.reset(token)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "Über 18"
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "buendnis.x"
+    assert entry["request_id"] == "abc123abc123"
+
+
+def test_it_switches_to_json_with_the_environment_variable(tmp_path: object) -> None:
+    script = (
+        "import django, logging; django.setup(); logging.getLogger('buendnis').warning('hallo')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+        env={
+            "DJANGO_SETTINGS_MODULE": "buendnis.settings",
+            "BUENDNIS_LOG_FORMAT": "json",
+            "BUENDNIS_DATA_DIR": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+        },
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    entry = json.loads(result.stderr.strip().splitlines()[-1])
+    assert entry["message"] == "hallo"
+    assert entry["request_id"] == "-"
