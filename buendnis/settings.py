@@ -174,15 +174,18 @@ COUNSELLING_EDIT_DAYS = int(env("COUNSELLING_EDIT_DAYS", "14"))
 # Anonymous feedback (buendnis/feedback): results show from this many responses; free text
 # is deleted after the retention period (``buendnis purge``); the link of an activity is open
 # from its start to this many days after its end; at most max(factor × participants, minimum)
-# responses; per client address at most N submissions in a sliding window, counted only in
-# this process's memory. PUBLIC_URL (https://buendnis.example.org) is what printed QR codes
-# point to; empty means the address the page was requested under.
+# responses; per link and client address at most FEEDBACK_RATE_LIMIT submissions in a sliding
+# window, per address over all links FEEDBACK_RATE_LIMIT_ADDRESS, counted in the shared cache
+# (a room of 80 on one venue Wi-Fi fits; docs/feedback.md). PUBLIC_URL
+# (https://buendnis.example.org) is what printed QR codes point to; empty means the address
+# the page was requested under.
 FEEDBACK_MIN_RESPONSES = int(env("FEEDBACK_MIN_RESPONSES", "5"))
 FEEDBACK_FREE_TEXT_RETENTION_DAYS = int(env("FEEDBACK_FREE_TEXT_RETENTION_DAYS", "730"))
 FEEDBACK_WINDOW_DAYS = int(env("FEEDBACK_WINDOW_DAYS", "14"))
 FEEDBACK_CAP_FACTOR = int(env("FEEDBACK_CAP_FACTOR", "3"))
 FEEDBACK_CAP_MINIMUM = int(env("FEEDBACK_CAP_MINIMUM", "30"))
-FEEDBACK_RATE_LIMIT = int(env("FEEDBACK_RATE_LIMIT", "20"))
+FEEDBACK_RATE_LIMIT = int(env("FEEDBACK_RATE_LIMIT", "120"))
+FEEDBACK_RATE_LIMIT_ADDRESS = int(env("FEEDBACK_RATE_LIMIT_ADDRESS", "400"))
 FEEDBACK_RATE_WINDOW_SECONDS = int(env("FEEDBACK_RATE_WINDOW_SECONDS", "600"))
 # Behind a reverse proxy: the request header holding the client address, as Django names it
 # in request.META (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
