@@ -9,6 +9,7 @@ from django.tasks import TaskResultStatus
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from buendnis.accounts.models import User
@@ -26,8 +27,11 @@ YEAR = calendar_year(2026)
 
 
 @pytest.fixture(autouse=True)
-def _database_queue(settings: Any) -> None:
+def _database_queue(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.TASKS = DATABASE_TASKS
+    # The worker drops connections left in a transaction, as after a request; the test's own
+    # transaction (which rolls the test back) must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def _request_report(agreement: Agreement, user: User) -> ReportJob:
