@@ -9,10 +9,15 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 
 
 class RequestIdFilter(logging.Filter):
-    """Put the current request's id (or "-" outside a request) on each record."""
+    """Put the current request's id (or "-" outside a request) on each record.
+
+    Django logs a 4xx/5xx response after the middleware has returned; such records carry the
+    request itself, which holds its id.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or request_id.get()
         return True
 
 

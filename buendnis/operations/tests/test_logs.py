@@ -45,3 +45,16 @@ def test_it_switches_to_json_with_the_environment_variable(tmp_path: object) -> 
     entry = json.loads(result.stderr.strip().splitlines()[-1])
     assert entry["message"] == "hallo"
     assert entry["request_id"] == "-"
+
+
+def test_it_takes_the_id_from_the_request_django_logs_a_response_with() -> None:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/nope")
+    request.request_id = "req0000abcd"  # type: ignore[attr-defined]
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found", (), None
+    )
+    record.request = request
+    RequestIdFilter().filter(record)
+    assert json.loads(JsonFormatter().format(record))["request_id"] == "req0000abcd"

@@ -26,6 +26,17 @@ def test_it_runs_gunicorn_with_workers_timeout_and_access_log() -> None:
     assert options["--timeout"] == "300"
     assert options["--access-logfile"] == "-"
     assert gunicorn_arguments("8123", workers=1, timeout=30)[5] == "127.0.0.1:8123"
+    assert "--access-logformat" not in command
+
+
+def test_it_writes_the_access_log_as_json_with_the_request_id_when_asked() -> None:
+    command = gunicorn_arguments("127.0.0.1:9000", workers=1, timeout=30, json_log=True)
+    template = command[command.index("--access-logformat") + 1]
+    assert '"request_id": "%({x-request-id}o)s"' in template
+    sample = template.replace("%(s)s", "200").replace("%(M)s", "12")
+    for field in ("t", "h", "m", "U", "B", "{x-request-id}o"):
+        sample = sample.replace(f"%({field})s", "x")
+    assert json.loads(sample)["status"] == 200
 
 
 def _free_port() -> int:

@@ -8,8 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# With BUENDNIS_LOG_FORMAT=json the access log is JSON too, with the response's request id.
+JSON_ACCESS_LOG = (
+    '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"request_id": "%({x-request-id}o)s", "logger": "gunicorn.access"}'
+)
 
-def gunicorn_arguments(addrport: str, *, workers: int, timeout: int) -> list[str]:
+
+def gunicorn_arguments(
+    addrport: str, *, workers: int, timeout: int, json_log: bool = False
+) -> list[str]:
     """The gunicorn command line for Bündnis' WSGI application."""
     if ":" not in addrport:  # a bare port, as runserver takes it
         addrport = f"127.0.0.1:{addrport}"
@@ -33,6 +42,7 @@ def gunicorn_arguments(addrport: str, *, workers: int, timeout: int) -> list[str
         "2000",
         "--max-requests-jitter",
         "200",
+        *(["--access-logformat", JSON_ACCESS_LOG] if json_log else []),
     ]
 
 
@@ -52,7 +62,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, with_worker: bool, **options: Any) -> None:
         command = gunicorn_arguments(
-            addrport, workers=settings.WEB_WORKERS, timeout=settings.WEB_TIMEOUT_SECONDS
+            addrport,
+            workers=settings.WEB_WORKERS,
+            timeout=settings.WEB_TIMEOUT_SECONDS,
+            json_log=settings.LOG_FORMAT == "json",
         )
         worker = None
         if with_worker:
