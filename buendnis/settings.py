@@ -274,3 +274,6 @@ WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
 # whose worker died is tried this many times in all before it is marked failed.
 REPORT_JOBS_ATTEMPTS = int(env("REPORT_JOBS_ATTEMPTS", "2"))
 REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
+
+# An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
+INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
