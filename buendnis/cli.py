@@ -18,6 +18,8 @@ COMMANDS = {
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
     "backup": "Datenbank sichern / back up the database to a file",
     "restore": "Sicherung in eine leere Datenbank zurückspielen / restore a backup",
+    "disclosure-audit": "Angriffsprüfung der geschützten Zahlen / attacker audit of the protected "
+    "figures (exit 1 if a hidden count can be recovered)",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
 }
