@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_index_external_ref'),
+        ('activities', '0004_disclosure_version_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
