@@ -44,47 +44,6 @@ def _plain_static_and_immediate_tasks(settings: pytest.FixtureRequest) -> None:
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.fixture
-def task_worker(settings: pytest.FixtureRequest) -> Iterator[object]:
-    """A ``buendnis worker`` in a thread beside the live server, on the database queue."""
-    import threading
-
-    from django.db import connections
-
-    from buendnis.operations.worker import Worker
-
-    settings.TASKS = DATABASE_TASKS
-    settings.WORKER_HEARTBEAT_SECONDS = 3600  # the test's thread beats once, at the start
-    connection = connections["default"]
-    shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    worker = Worker(
-        queue_names=["default"],
-        interval=0.05,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-        with_schedules=False,
-    )
-
-    def run() -> None:
-        if shared:  # the in-memory test database lives in this one connection
-            connections["default"] = connection
-        worker.run()
-
-    if shared:
-        connection.inc_thread_sharing()
-    thread = threading.Thread(target=run, name="test-worker", daemon=True)
-    thread.start()
-    yield worker
-    worker.running = False
-    thread.join(timeout=10)
-    if shared:
-        connection.dec_thread_sharing()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_disclosure_cache(_plain_static_and_immediate_tasks: None) -> Iterator[None]:
     """Each test protects its own data: no grid or protection carries over from another."""
