@@ -6,15 +6,18 @@ import sys
 # Bündnis' own commands, shown by ``buendnis --help``; every Django command works too.
 COMMANDS = {
     "demo": "Demo-Datenbank anlegen und starten / create the demo database and serve it",
-    "serve": "Web-Anwendung starten / serve the web application",
+    "serve": "Web-Anwendung starten (gunicorn; --with-worker) / serve the web application",
+    "worker": "Hintergrundaufgaben und Zeitpläne / run background tasks and daily schedules",
     "migrate": "Datenbank auf den neuesten Stand bringen / apply database migrations",
     "import-agreement": "Vereinbarung aus .txt oder .pdf einlesen / import an agreement",
     "import-activities": "Aktivitäten aus CSV oder XLSX einlesen / import activities",
-    "remind": "Erinnerungen versenden (§ 7, § 8) / e-mail reminders: overdue documentation, "
-    "evaluations and adjustments",
+    "remind": "Erinnerungen versenden (§ 7, § 8; --dry-run) / e-mail reminders: overdue "
+    "documentation, evaluations and adjustments",
     "report": "Auswertungsbericht erzeugen (§ 8) / write the evaluation report (html, pdf, xlsx)",
     "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
+    "backup": "Datenbank sichern / back up the database to a file",
+    "restore": "Sicherung in eine leere Datenbank zurückspielen / restore a backup",
     "disclosure-audit": "Angriffsprüfung der geschützten Zahlen / attacker audit of the protected "
     "figures (exit 1 if a hidden count can be recovered)",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",

@@ -35,7 +35,26 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_disclosure_cache() -> Iterator[None]:
+def _plain_static_and_immediate_tasks(settings: pytest.FixtureRequest) -> None:
+    """Tests need no collected static manifest, run tasks at once in their own process, and
+    cache in memory (cleared before each test, without database access).
+
+    The worker's tests switch ``TASKS`` back to the database queue; the shared cache itself
+    is tested across real processes (``feedback/tests/test_ratelimit_processes.py``).
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_disclosure_cache(_plain_static_and_immediate_tasks: None) -> Iterator[None]:
     """Each test protects its own data: no grid or protection carries over from another."""
     from django.core.cache import cache
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "buendnis.core",
     "buendnis.accounts",
     "buendnis.agreements",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "buendnis.counselling",
     "buendnis.feedback",
     "buendnis.evaluation",
+    "buendnis.operations",
     # Account security (buendnis/accounts/security): throttling, second factor, sessions.
     "axes",
     "django_otp",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "buendnis.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -154,6 +157,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from it once
 # KERN UX comes from npm (package.json); the set-up script installs it into node_modules.
 KERN_DIST = BASE_DIR.parent / "node_modules" / "@kern-ux" / "native" / "dist"
 STATICFILES_DIRS = [("kern", KERN_DIST)] if KERN_DIST.exists() else []
+# Hashed, compressed names (gzip and Brotli) collected by ``collectstatic`` at install; the
+# tests switch to plain storage so they need no collected manifest.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 
 # Console e-mail by default; BUENDNIS_EMAIL_HOST switches to SMTP.
@@ -184,15 +193,18 @@ COUNSELLING_EDIT_DAYS = int(env("COUNSELLING_EDIT_DAYS", "14"))
 # Anonymous feedback (buendnis/feedback): results show from this many responses; free text
 # is deleted after the retention period (``buendnis purge``); the link of an activity is open
 # from its start to this many days after its end; at most max(factor × participants, minimum)
-# responses; per client address at most N submissions in a sliding window, counted only in
-# this process's memory. PUBLIC_URL (https://buendnis.example.org) is what printed QR codes
-# point to; empty means the address the page was requested under.
+# responses; per link and client address at most FEEDBACK_RATE_LIMIT submissions in a sliding
+# window, per address over all links FEEDBACK_RATE_LIMIT_ADDRESS, counted in the shared cache
+# (a room of 80 on one venue Wi-Fi fits; docs/feedback.md). PUBLIC_URL
+# (https://buendnis.example.org) is what printed QR codes point to; empty means the address
+# the page was requested under.
 FEEDBACK_MIN_RESPONSES = int(env("FEEDBACK_MIN_RESPONSES", "5"))
 FEEDBACK_FREE_TEXT_RETENTION_DAYS = int(env("FEEDBACK_FREE_TEXT_RETENTION_DAYS", "730"))
 FEEDBACK_WINDOW_DAYS = int(env("FEEDBACK_WINDOW_DAYS", "14"))
 FEEDBACK_CAP_FACTOR = int(env("FEEDBACK_CAP_FACTOR", "3"))
 FEEDBACK_CAP_MINIMUM = int(env("FEEDBACK_CAP_MINIMUM", "30"))
-FEEDBACK_RATE_LIMIT = int(env("FEEDBACK_RATE_LIMIT", "20"))
+FEEDBACK_RATE_LIMIT = int(env("FEEDBACK_RATE_LIMIT", "120"))
+FEEDBACK_RATE_LIMIT_ADDRESS = int(env("FEEDBACK_RATE_LIMIT_ADDRESS", "400"))
 FEEDBACK_RATE_WINDOW_SECONDS = int(env("FEEDBACK_RATE_WINDOW_SECONDS", "600"))
 # Behind a reverse proxy: the request header holding the client address, as Django names it
 # in request.META (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
@@ -222,17 +234,67 @@ SECURE_HSTS_PRELOAD = env_bool("HTTPS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HTTPS") else None
 X_FRAME_OPTIONS = "DENY"
 
+# BUENDNIS_LOG_FORMAT=json writes one JSON object per line, each with the request id that
+# RequestIdMiddleware sets (and returns as the X-Request-ID header).
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "buendnis.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "buendnis.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
-# Reports prepared on the web (buendnis/evaluation/jobs.py): rendered in a background thread
-# of the web process (off: in the request itself, as the tests do); finished files are kept
-# this many hours and dropped when the same user asks for a new report.
-REPORT_JOBS_THREADED = env_bool("REPORT_JOBS_THREADED", True)
+# The cache every web and worker process shares (rate limits): the database by default,
+# Redis when BUENDNIS_CACHE_URL names one (redis://host:6379/0).
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "buendnis"),
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "buendnis.operations.cache.DatabaseCache",
+            "LOCATION": "buendnis_cache",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "buendnis"),
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    )
+}
+
+# Background work (Django tasks) in the database; ``buendnis worker`` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS_KEEP_DAYS = int(env("TASKS_KEEP_DAYS", "14"))  # finished task records, then pruned
+# A worker writes a heartbeat this often; /readyz and the job recovery count a worker as gone
+# when its last heartbeat is older than WORKER_TIMEOUT_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_TIMEOUT_SECONDS = int(env("WORKER_TIMEOUT_SECONDS", "120"))
+# The daily schedules (reminders, purge, report retention, sessions) run at this local hour;
+# the same overdue item is reminded to the same person again only after this many days.
+SCHEDULE_HOUR = int(env("SCHEDULE_HOUR", "6"))
+REMINDER_INTERVAL_DAYS = int(env("REMINDER_INTERVAL_DAYS", "7"))
+# The app server (``buendnis serve``): gunicorn workers and the seconds a request may take
+# before gunicorn restarts its worker (long streamed exports must fit in it).
+WEB_WORKERS = int(env("WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
+
+# Reports prepared on the web (buendnis/evaluation/jobs.py) are tasks for ``buendnis worker``;
+# finished files are kept this many hours (the daily schedule drops older ones), and a job
+# whose worker died is tried this many times in all before it is marked failed.
+REPORT_JOBS_ATTEMPTS = int(env("REPORT_JOBS_ATTEMPTS", "2"))
 REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 
 # An invitation link to a new account (buendnis/accounts) can be used once, within this many days.

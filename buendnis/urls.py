@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("buendnis.operations.urls")),
     path("", include("buendnis.core.urls")),
     path("konto/", include("buendnis.accounts.urls")),
     path("vereinbarungen/", include("buendnis.agreements.urls")),

@@ -307,3 +307,21 @@ class ReachCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.count}"
+
+
+class ActivityReminder(models.Model):
+    """A § 7 reminder sent to one person about one overdue activity (for the interval)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["activity", "recipient", "sent_at"], name="activity_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → {self.recipient_id} ({self.sent_at:%Y-%m-%d})"

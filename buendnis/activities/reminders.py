@@ -1,22 +1,38 @@
-"""§ 7 timeliness reminders: each Fachkraft gets one digest of their overdue activities."""
+"""§ 7 timeliness reminders: each Fachkraft gets one digest of their overdue activities.
+
+Every reminder is recorded (``ActivityReminder``); an activity is reminded to the same person
+again only after ``REMINDER_INTERVAL_DAYS``, so a daily run does not repeat yesterday's mail.
+"""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from buendnis.accounts.models import User
-from buendnis.activities.models import Activity
+from buendnis.activities.models import Activity, ActivityReminder
 from buendnis.activities.selectors import overdue
 
 
+def reminder_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """Reminders sent after this moment are recent: their items wait for the next interval."""
+    return now - datetime.timedelta(days=settings.REMINDER_INTERVAL_DAYS)
+
+
 def overdue_by_responsible(*, now: datetime.datetime) -> dict[User, list[Activity]]:
-    """Overdue activities (held, undocumented, past the deadline) grouped by who ran them."""
+    """Overdue activities not reminded within the interval, grouped by who ran them."""
+    recently = ActivityReminder.objects.filter(
+        activity=OuterRef("pk"), recipient=OuterRef("responsible"), sent_at__gt=reminder_cutoff(now)
+    )
     activities = (
         overdue(Activity.objects.filter(responsible__isnull=False), now=now)
         .exclude(responsible__email="")
+        .exclude(Exists(recently))
         .select_related("responsible", "agreement", "format")
         .order_by("ends_at", "id")
     )
@@ -27,7 +43,7 @@ def overdue_by_responsible(*, now: datetime.datetime) -> dict[User, list[Activit
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Send each responsible person one e-mail listing their overdue activities."""
+    """Send each responsible person one e-mail listing their overdue activities; record it."""
     now = now or timezone.now()
     sent = 0
     with translation.override("de"):
@@ -37,5 +53,20 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
             )
             subject = f"Bündnis: {len(activities)} Aktivität(en) noch nicht dokumentiert"
             EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            ActivityReminder.objects.bulk_create(
+                ActivityReminder(activity=activity, recipient=user, sent_at=now)
+                for activity in activities
+            )
             sent += 1
     return sent
+
+
+def last_reminders(activity_ids: Iterable[int]) -> dict[int, datetime.datetime]:
+    """When each of these activities was last reminded to anyone (activities never reminded
+    are missing)."""
+    return dict(
+        ActivityReminder.objects.filter(activity_id__in=list(activity_ids))
+        .values("activity_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("activity_id", "last")
+    )

@@ -1,18 +1,23 @@
 """Reports prepared in the background: the page says it is being prepared, then offers the file.
 
-``report_job_start`` records the request and, once the transaction has committed, renders the
-report in a daemon thread (or at once when ``settings.REPORT_JOBS_THREADED`` is off, as in the
-tests). The thread writes its progress to the job row, at most about three times a second,
-and ends with the file stored or a German error text — never with the job left running.
+``report_job_start`` records the request and enqueues ``report_job_task`` in the same
+transaction; ``buendnis worker`` runs it (the tests run tasks at once). The task writes its
+progress to the job row, at most about three times a second, and ends with the file stored
+or a German error text. A job survives a restart of the web process because it lives in the
+database; a job whose worker died is tried again (``REPORT_JOBS_ATTEMPTS`` in all) and then
+marked failed with a message by ``report_jobs_recover`` — never left running.
 """
 
 import datetime
 import logging
-import threading
 import time
+import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -65,10 +70,11 @@ def check_choice(*, fmt: str, copy: str) -> None:
         )
 
 
+@transaction.atomic
 def report_job_start(
     *, agreement: Agreement, period: Period, fmt: str, copy: str, user: User
 ) -> ReportJob:
-    """Record a report request and have it rendered after the transaction commits."""
+    """Record a report request and enqueue its rendering in the same transaction."""
     check_choice(fmt=fmt, copy=copy)
     _forget_old_jobs(user)
     job = ReportJob.objects.create(
@@ -81,40 +87,96 @@ def report_job_start(
         copy=copy,
         requested_by=user,
     )
-    if settings.REPORT_JOBS_THREADED:
-        language = translation.get_language()
-        transaction.on_commit(lambda: _start_thread(job.pk, language))
-    else:
-        report_job_run(job.pk)
-        job.refresh_from_db()
+    _enqueue(job)
+    job.refresh_from_db()
     return job
+
+
+def _enqueue(job: ReportJob) -> None:
+    """Hand the job to the task queue in the requester's language and remember the task."""
+    result = report_job_task.enqueue(job_id=str(job.pk), language=translation.get_language())
+    ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+@task()
+def report_job_task(job_id: str, language: str | None = None) -> None:
+    """The task ``buendnis worker`` runs: render the job in the requester's language."""
+    with translation.override(language):
+        report_job_run(job_id)
+
+
+def _cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(hours=settings.REPORT_JOBS_KEEP_HOURS)
 
 
 def _forget_old_jobs(user: User) -> None:
     """Drop the user's finished jobs (and their files) past the keeping time."""
-    cutoff = timezone.now() - datetime.timedelta(hours=settings.REPORT_JOBS_KEEP_HOURS)
-    ReportJob.objects.filter(requested_by=user, created_at__lt=cutoff).exclude(
+    ReportJob.objects.filter(requested_by=user, created_at__lt=_cutoff(timezone.now())).exclude(
         status__in=UNFINISHED
     ).delete()
 
 
-def _start_thread(job_id: object, language: str | None) -> None:
-    """Render the job in a daemon thread of this process."""
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id, language), name=f"report-{job_id}", daemon=True
+def report_jobs_forget(*, now: datetime.datetime) -> int:
+    """Drop every user's finished jobs past the keeping time; return how many."""
+    deleted, _ = (
+        ReportJob.objects.filter(created_at__lt=_cutoff(now))
+        .exclude(status__in=UNFINISHED)
+        .delete()
     )
-    thread.start()
+    return deleted
 
 
-def _run_in_thread(job_id: object, language: str | None) -> None:
-    """Run the job in the requester's language and close this thread's connections after."""
-    try:
-        with translation.override(language):
-            report_job_run(job_id)
-    except Exception:
-        logger.exception("report job %s could not be finished", job_id)
-    finally:
-        connections.close_all()
+def report_jobs_recover() -> int:
+    """Retry or fail unfinished jobs whose task failed (its worker died); return how many.
+
+    A job is enqueued again while it has had fewer than ``REPORT_JOBS_ATTEMPTS`` attempts,
+    else it is marked failed with a German message.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    unfinished = list(ReportJob.objects.filter(status__in=UNFINISHED).exclude(task_id=""))
+    failed = {
+        str(pk)
+        for pk in DBTaskResult.objects.filter(
+            pk__in=_uuids(job.task_id for job in unfinished), status=TaskResultStatus.FAILED
+        ).values_list("id", flat=True)
+    }
+    stranded = [job for job in unfinished if job.task_id in failed]
+    for job in stranded:
+        if job.attempts < settings.REPORT_JOBS_ATTEMPTS:
+            updated = ReportJob.objects.filter(pk=job.pk, task_id=job.task_id).update(
+                status=ReportJob.Status.PENDING,
+                done=0,
+                total=0,
+                step=_("Wird erneut versucht …"),
+            )
+            if updated:
+                _enqueue(job)
+        else:
+            _update(
+                job.pk,
+                status=ReportJob.Status.FAILED,
+                step="",
+                error=_(
+                    "Der Bericht konnte nicht fertiggestellt werden, weil der "
+                    "Hintergrundprozess unterbrochen wurde. Bitte fordern Sie ihn erneut an "
+                    "(Auftrag %(job)s)."
+                )
+                % {"job": job.pk},
+                finished_at=timezone.now(),
+            )
+    return len(stranded)
+
+
+def _uuids(values: Iterable[str]) -> list[uuid.UUID]:
+    """The values that are UUIDs (the database queue's task ids), parsed."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 class Stages:
@@ -184,6 +246,7 @@ def report_job_run(job_id: object) -> None:
         only_if=ReportJob.Status.PENDING,
         status=ReportJob.Status.RUNNING,
         step=_("Wird vorbereitet …"),
+        attempts=F("attempts") + 1,
     )
     if not taken:  # gone, or another worker has it already
         return

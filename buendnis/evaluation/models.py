@@ -269,9 +269,39 @@ class ReportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The queued task rendering it (django.tasks result id) and how often rendering started.
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.filename or self.format} ({self.status})"
+
+
+class EvaluationReminder(models.Model):
+    """A § 8 reminder sent to one person: an agreement's overdue evaluation or a late adjustment."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    adjustment = models.ForeignKey(
+        Adjustment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=True) ^ Q(adjustment__isnull=True),
+                name="evaluation_reminder_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        subject = self.agreement_id or self.adjustment_id
+        return f"{subject} → {self.recipient_id} ({self.sent_at:%Y-%m-%d})"

@@ -3,7 +3,8 @@
 An overdue evaluation is reminded to the coordinators and ministry officers of every partner
 organisation of the agreement; an adjustment past its date to the coordinators of the
 organisation responsible for it. People without an e-mail address or with an inactive
-account get nothing.
+account get nothing. Every reminder is recorded (``EvaluationReminder``); the same item goes
+to the same person again only after ``REMINDER_INTERVAL_DAYS``.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import Membership, User
 from buendnis.agreements.models import Agreement, AgreementPartner
 from buendnis.evaluation.due import DueEvaluation, due_list, overdue_adjustments
-from buendnis.evaluation.models import Adjustment
+from buendnis.evaluation.models import Adjustment, EvaluationReminder
 
 Role = Membership.Role
 
@@ -56,10 +58,25 @@ def _recipients(organisation_ids: Iterable[int], roles: tuple[str, ...]) -> dict
     return found
 
 
+def _recently_reminded(now: datetime.datetime) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(recipient, agreement) and (recipient, adjustment) pairs reminded within the interval."""
+    cutoff = now - datetime.timedelta(days=settings.REMINDER_INTERVAL_DAYS)
+    agreements, adjustments = set(), set()
+    for recipient_id, agreement_id, adjustment_id in EvaluationReminder.objects.filter(
+        sent_at__gt=cutoff
+    ).values_list("recipient_id", "agreement_id", "adjustment_id"):
+        if agreement_id is not None:
+            agreements.add((recipient_id, agreement_id))
+        else:
+            adjustments.add((recipient_id, adjustment_id))
+    return agreements, adjustments
+
+
 def reminder_digests(
-    *, today: datetime.date
+    *, today: datetime.date, now: datetime.datetime | None = None
 ) -> tuple[dict[User, Digest], list[DueEvaluation], list[Adjustment]]:
-    """Each recipient's digest, and all overdue evaluations and adjustments found."""
+    """Each recipient's digest of items not reminded within the interval, and all overdue
+    evaluations and adjustments found."""
     evaluations = [
         d for d in due_list(agreements=Agreement.objects.all(), today=today) if d.overdue
     ]
@@ -74,14 +91,17 @@ def reminder_digests(
     )
     coordinators = _recipients((a.responsible_id for a in adjustments), (Role.KOORDINATION,))
 
+    recent_agreements, recent_adjustments = _recently_reminded(now or timezone.now())
     digests: dict[User, Digest] = defaultdict(Digest)
     for due in evaluations:
         for organisation_id in partners[due.agreement.pk]:
             for user in speakers.get(organisation_id, ()):
-                digests[user].evaluations[due.agreement.pk] = due
+                if (user.pk, due.agreement.pk) not in recent_agreements:
+                    digests[user].evaluations[due.agreement.pk] = due
     for adjustment in adjustments:
         for user in coordinators.get(adjustment.responsible_id, ()):
-            digests[user].adjustments[adjustment.pk] = adjustment
+            if (user.pk, adjustment.pk) not in recent_adjustments:
+                digests[user].adjustments[adjustment.pk] = adjustment
     return dict(digests), evaluations, adjustments
 
 
@@ -102,13 +122,32 @@ def _send(user: User, digest: Digest, today: datetime.date) -> None:
     EmailMessage(subject=subject, body=body, to=[user.email]).send()
 
 
-def evaluation_reminders_run(*, today: datetime.date | None = None) -> ReminderReport:
-    """Send each recipient one German digest; report what was found and sent."""
-    today = today or timezone.localdate()
+def _record(user: User, digest: Digest, now: datetime.datetime) -> None:
+    EvaluationReminder.objects.bulk_create(
+        [
+            *(
+                EvaluationReminder(recipient=user, agreement_id=pk, sent_at=now)
+                for pk in digest.evaluations
+            ),
+            *(
+                EvaluationReminder(recipient=user, adjustment_id=pk, sent_at=now)
+                for pk in digest.adjustments
+            ),
+        ]
+    )
+
+
+def evaluation_reminders_run(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None
+) -> ReminderReport:
+    """Send each recipient one German digest and record it; report what was found and sent."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     with translation.override("de"):
-        digests, evaluations, adjustments = reminder_digests(today=today)
+        digests, evaluations, adjustments = reminder_digests(today=today, now=now)
         for user, digest in sorted(digests.items(), key=lambda item: item[0].pk):
             _send(user, digest, today)
+            _record(user, digest, now)
     return ReminderReport(len(evaluations), len(adjustments), len(digests))
 
 

@@ -20,6 +20,7 @@ from buendnis.agreements.models import Agreement
 from buendnis.evaluation import jobs, selectors
 from buendnis.evaluation.models import ReportJob
 from buendnis.evaluation.periods import Period, PeriodInvalid, parse
+from buendnis.operations.selectors import worker_alive
 
 MINISTRY, INTERNAL = "ministry", "internal"
 FORMAT_LABELS = {
@@ -160,6 +161,7 @@ def report_job_status(request: HttpRequest, job: UUID) -> HttpResponse:
         "agreement": job_obj.agreement,
         "period": jobs.job_period(job_obj),
         "unfinished": job_obj.status in jobs.UNFINISHED,
+        "no_worker": job_obj.status in jobs.UNFINISHED and not worker_alive(),
         "announcement": _announcement(job_obj),
         "poll_ms": POLL_MILLISECONDS,
         "percent": jobs.report_job_progress(job_obj),

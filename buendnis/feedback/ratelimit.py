@@ -1,65 +1,71 @@
-"""Rate limiting of feedback submissions per client address, held only in this process.
+"""Rate limiting of feedback submissions, counted in the cache all server processes share.
 
-The address never leaves memory and is not kept as such: it is hashed with a key made
-fresh for each process, so even the in-memory table holds no readable address. Several
-server processes each count on their own; the per-activity cap still bounds the total.
+Two limits, each a sliding window over ``FEEDBACK_RATE_WINDOW_SECONDS``:
+``FEEDBACK_RATE_LIMIT`` submissions per link *and* client address, and
+``FEEDBACK_RATE_LIMIT_ADDRESS`` per address over all links. A room of 80 participants on
+one venue Wi-Fi reaches the server from one address; per link that room fits in the first
+limit with room for corrected submissions, and parallel workshops of one Fachtag fit in the
+second. The per-activity cap bounds what one link can take in any case (docs/feedback.md).
+
+The cache sees no address: keys are keyed hashes (HMAC with the secret key, so every
+process computes the same key and nobody can reverse it), and they expire with the window.
 """
 
 import hashlib
-import secrets
-import threading
+import hmac
 import time
-from collections import OrderedDict, deque
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
-_PROCESS_KEY = secrets.token_bytes(32)
+PREFIX = "feedback-rate"
 
 
-class SlidingWindow:
-    """At most ``limit`` hits per key within the last ``seconds``; bounded in memory."""
-
-    def __init__(self, max_keys: int = 50_000) -> None:
-        self._hits: OrderedDict[bytes, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max_keys = max_keys
-
-    def hit(self, key: bytes, *, limit: int, seconds: float, now: float | None = None) -> bool:
-        """Count a hit and say whether it is allowed (a refused hit counts as well)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.pop(key, None) or deque()
-            while hits and hits[0] <= now - seconds:
-                hits.popleft()
-            hits.append(now)
-            self._hits[key] = hits  # most recently used last
-            while len(self._hits) > self._max_keys:
-                self._hits.popitem(last=False)
-            return len(hits) <= limit
-
-    def clear(self) -> None:
-        with self._lock:
-            self._hits.clear()
-
-
-submissions = SlidingWindow()
-
-
-def client_key(request: HttpRequest) -> bytes:
-    """A keyed hash of the client address (or of the configured proxy header)."""
+def client_address(request: HttpRequest) -> str:
+    """The client address (or the configured proxy header's last entry)."""
     header = settings.FEEDBACK_CLIENT_ADDRESS_HEADER
     address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
     # In X-Forwarded-For the last entry is the one the trusted proxy itself added.
-    address = address.split(",")[-1].strip()
-    return hashlib.blake2b(address.encode(), key=_PROCESS_KEY, digest_size=16).digest()
+    return address.split(",")[-1].strip()
 
 
-def allow_submission(request: HttpRequest) -> bool:
-    """Whether this client may submit now; 0 in ``FEEDBACK_RATE_LIMIT`` switches the limit off."""
-    limit = settings.FEEDBACK_RATE_LIMIT
-    if limit <= 0:
-        return True
-    return submissions.hit(
-        client_key(request), limit=limit, seconds=settings.FEEDBACK_RATE_WINDOW_SECONDS
-    )
+def hashed(*parts: str) -> str:
+    """A keyed hash of the parts: the same in every process, readable in none."""
+    message = "\0".join(parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> bool:
+    """Count a hit on ``key`` and say whether it is within ``limit`` per ``seconds``.
+
+    A sliding-window counter: this window's count plus the previous window's, weighted by
+    how much of it still lies inside the last ``seconds``. The increment is atomic in Redis
+    and in the database cache (``operations.cache``), so processes cannot overshoot together.
+    A refused hit counts as well.
+    """
+    now = time.time() if now is None else now
+    window, elapsed = divmod(now, seconds)
+    current = f"{PREFIX}:{key}:{int(window)}"
+    cache.add(current, 0, timeout=2 * seconds)
+    try:
+        count = cache.incr(current)
+    except ValueError:  # expired between add and incr
+        cache.add(current, 1, timeout=2 * seconds)
+        count = 1
+    previous = cache.get(f"{PREFIX}:{key}:{int(window) - 1}", 0)
+    return previous * (1 - elapsed / seconds) + count <= limit
+
+
+def allow_submission(request: HttpRequest, *, link_code: str) -> bool:
+    """Whether this client may submit to this link now; a limit of 0 switches it off."""
+    address = client_address(request)
+    seconds = settings.FEEDBACK_RATE_WINDOW_SECONDS
+    per_link = settings.FEEDBACK_RATE_LIMIT
+    per_address = settings.FEEDBACK_RATE_LIMIT_ADDRESS
+    allowed = True
+    if per_link > 0:
+        allowed = hit(hashed("link", link_code, address), limit=per_link, seconds=seconds)
+    if per_address > 0:
+        allowed = hit(hashed("address", address), limit=per_address, seconds=seconds) and allowed
+    return allowed

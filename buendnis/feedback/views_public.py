@@ -86,7 +86,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
                 status=STATUS[reason], message=reason,
             )  # fmt: skip
         return _page(request, link, version, template="feedback/respond.html")
-    if not ratelimit.allow_submission(request):
+    if not ratelimit.allow_submission(request, link_code=link.code):
         return _page(
             request, link, version, template="feedback/message.html", status=429, message="too_many"
         )

@@ -20,6 +20,9 @@ def test_it_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         "remind",
         "generate",
         "createuser",
+        "worker",
+        "backup",
+        "restore",
     ):
         assert f"  {command} " in out
 

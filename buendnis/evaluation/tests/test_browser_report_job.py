@@ -6,23 +6,31 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from buendnis.accounts.models import User
 from buendnis.agreements.models import Agreement
-from buendnis.conftest import PASSWORD, ScannedPage, assert_accessible
+from buendnis.conftest import DATABASE_TASKS, PASSWORD, ScannedPage, assert_accessible
 from buendnis.evaluation.models import ReportJob
 from buendnis.evaluation.periods import calendar_year
+from buendnis.operations.models import WorkerHeartbeat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WAIT = 30_000  # milliseconds: a real report rendered in a thread of the live server
+WAIT = 30_000  # milliseconds: a real report rendered by a worker beside the live server
 YEAR = calendar_year(2026)
 
 
 @pytest.fixture(autouse=True)
-def _threaded(settings: Any) -> None:
-    settings.REPORT_JOBS_THREADED = True
+def _database_queue(settings: Any) -> None:
+    """Reports wait on the database queue for ``buendnis worker``; a worker is alive."""
+    settings.TASKS = DATABASE_TASKS
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="browser-test", hostname="test", pid=1, started_at=now, seen_at=now
+    )
 
 
 def sign_in(page: ScannedPage, base: str, user: User, then: str) -> None:
@@ -59,6 +67,8 @@ def test_the_status_page_offers_the_file_once_ready_without_reloading(
     assert page.url == base + reverse("evaluation:report_job", kwargs={"job": job.pk})
     assert page.locator("meta[http-equiv]").count() == 0
     mark_document(page)
+    # The worker (another process in production) takes the job from the queue.
+    call_command("worker", "--batch", "--no-schedules", "--worker-id", "browser-test")
 
     page.wait_for_function(
         "() => ['done', 'failed'].includes(document.querySelector('#report-job').dataset.state)",

@@ -205,3 +205,36 @@ def test_the_remind_command_prints_both_counts(
     assert "1 Anpassung(en) über der Frist" in text
     assert "2 E-Mail(s) versendet" in text
     assert len(mailoutbox) == 2
+
+
+def test_it_does_not_resend_an_item_inside_the_interval(
+    overdue: Agreement,
+    people: dict[str, User],
+    partner_org: Organisation,
+    mailoutbox: list[EmailMessage],
+    settings: Any,
+) -> None:
+    from django.utils import timezone
+
+    from buendnis.evaluation.models import EvaluationReminder
+
+    settings.REMINDER_INTERVAL_DAYS = 7
+    now = timezone.now()
+    first = evaluation_reminders_run(today=TODAY, now=now)
+    assert first.sent == 2
+    assert EvaluationReminder.objects.filter(agreement=overdue).count() == 2
+    late = _adjustment(
+        evaluation_of_year(overdue, 2024, "review"),
+        partner_org,
+        "Väter-Café in Kassel",
+        due_on=datetime.date(2020, 1, 31),
+    )
+    again = evaluation_reminders_run(today=TODAY, now=now + datetime.timedelta(days=1))
+    assert again.sent == 1  # only the adjustment is new, and only to its coordinator
+    message = mailoutbox[-1]
+    assert message.to == ["anna@iaf.example"]
+    assert "Väter-Café" in message.body
+    assert "Auswertung" not in message.subject
+    assert EvaluationReminder.objects.get(adjustment=late).recipient == people["anna"]
+    week_later = evaluation_reminders_run(today=TODAY, now=now + datetime.timedelta(days=8))
+    assert week_later.sent == 2

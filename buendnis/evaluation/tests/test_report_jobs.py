@@ -1,7 +1,6 @@
 """Reports prepared in the background: inline run, progress, failure, the thread after commit."""
 
 import datetime
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,11 +16,6 @@ from buendnis.evaluation.report import render
 
 pytestmark = pytest.mark.django_db
 YEAR = calendar_year(2026)
-
-
-@pytest.fixture(autouse=True)
-def _inline(settings: Any) -> None:
-    settings.REPORT_JOBS_THREADED = False
 
 
 def _fake_render(work: Callable[..., None] | None = None) -> Callable[..., Any]:
@@ -146,8 +140,17 @@ def test_it_never_leaves_a_job_running_when_interrupted(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(render, "render_report", _fake_render(work))
+    job = ReportJob.objects.create(
+        agreement=agreement,
+        starts_on=YEAR.start,
+        ends_on=YEAR.end,
+        period_kind=YEAR.kind,
+        format="pdf",
+        copy="ministry",
+        requested_by=koordination,
+    )
     with pytest.raises(KeyboardInterrupt):
-        _start(agreement, koordination)
+        jobs.report_job_run(job.pk)
     assert ReportJob.objects.get().status == ReportJob.Status.FAILED
 
 
@@ -205,24 +208,6 @@ def test_it_reports_progress_in_percent(agreement: Agreement, koordination: User
     assert jobs.report_job_progress(job) == 33
     assert jobs.report_job_progress(ReportJob(status=ReportJob.Status.PENDING)) is None
     assert jobs.report_job_progress(ReportJob(status=ReportJob.Status.DONE)) == 100
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_renders_in_a_thread_once_the_transaction_commits(
-    agreement: Agreement, koordination: User, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings.REPORT_JOBS_THREADED = True
-    monkeypatch.setattr(render, "render_report", _fake_render(lambda p: p(1, 2, "Ziele")))
-    job = _start(agreement, koordination)
-    assert job.status == ReportJob.Status.PENDING
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status not in jobs.UNFINISHED:
-            break
-        time.sleep(0.05)
-    assert job.status == ReportJob.Status.DONE
-    assert bytes(job.content) == b"%PDF-1.7 fake"
 
 
 def test_it_finishes_although_the_table_is_locked_for_a_moment(

@@ -21,11 +21,6 @@ SLUG = "integration-braucht-partner"
 YEAR = calendar_year(2026)
 
 
-@pytest.fixture(autouse=True)
-def _inline(settings: Any) -> None:
-    settings.REPORT_JOBS_THREADED = False
-
-
 def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
@@ -211,6 +206,21 @@ def test_it_says_the_report_is_being_prepared(agreement: Agreement, koordination
     )
     assert "25 % – Diagramme" in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_it_says_when_no_worker_is_running(agreement: Agreement, koordination: User) -> None:
+    from django.utils import timezone
+
+    from buendnis.operations.models import WorkerHeartbeat
+
+    job = _job(agreement, koordination, status=ReportJob.Status.PENDING)
+    assert "kein Hintergrundprozess" in _status(koordination, job).content.decode()
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", hostname="h", pid=1, started_at=now, seen_at=now)
+    assert "kein Hintergrundprozess" not in _status(koordination, job).content.decode()
+    done = _job(agreement, koordination, status=ReportJob.Status.DONE, content=b"x")
+    WorkerHeartbeat.objects.all().delete()
+    assert "kein Hintergrundprozess" not in _status(koordination, done).content.decode()
 
 
 def test_it_never_reloads_by_itself(agreement: Agreement, koordination: User) -> None:

@@ -1,7 +1,7 @@
 """Fixtures for feedback: seeded questionnaires, an activity open for answers, its link."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -15,19 +15,10 @@ from buendnis.activities.tests.conftest import (  # noqa: F401 - fixtures used h
     reach,
 )
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.feedback import ratelimit
 from buendnis.feedback.models import FeedbackLink, Questionnaire, Response
 from buendnis.feedback.questionnaires import questionnaires_seed
 from buendnis.feedback.selectors import current_version
 from buendnis.feedback.services import feedback_link_ensure, response_submit
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    """The limiter lives in process memory; every test starts with an empty one."""
-    ratelimit.submissions.clear()
-    yield
-    ratelimit.submissions.clear()
 
 
 @pytest.fixture

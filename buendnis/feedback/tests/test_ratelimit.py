@@ -1,51 +1,83 @@
-"""The in-memory sliding window, and the answer parser under arbitrary input."""
+"""The shared-cache rate limit, and the answer parser under arbitrary input."""
+
+import time
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from buendnis.feedback import ratelimit
 from buendnis.feedback.models import Answer, FeedbackLink, Response
-from buendnis.feedback.ratelimit import SlidingWindow, client_key
 from buendnis.feedback.selectors import current_version
 from buendnis.feedback.services import FeedbackRefused, response_submit
 
+pytestmark = pytest.mark.django_db
+T0 = 1_800_000_000.0  # the start of a window of 600 s (3_000_000 × 600)
+
 
 def test_it_allows_a_burst_up_to_the_limit_then_refuses() -> None:
-    window = SlidingWindow()
-    allowed = [window.hit(b"a", limit=3, seconds=60, now=t) for t in (0, 1, 2, 3, 4)]
+    allowed = [ratelimit.hit("a", limit=3, seconds=600, now=T0 + t) for t in (0, 1, 2, 3, 4)]
     assert allowed == [True, True, True, False, False]
-    assert window.hit(b"b", limit=3, seconds=60, now=4)
+    assert ratelimit.hit("b", limit=3, seconds=600, now=T0 + 4)
 
 
-def test_it_forgets_hits_older_than_the_window() -> None:
-    window = SlidingWindow()
+def test_it_slides_the_previous_window_out_gradually() -> None:
     for t in (0, 1, 2):
-        window.hit(b"a", limit=3, seconds=60, now=t)
-    assert not window.hit(b"a", limit=3, seconds=60, now=30)
-    assert window.hit(b"a", limit=3, seconds=60, now=95)
+        ratelimit.hit("a", limit=3, seconds=600, now=T0 + t)
+    assert not ratelimit.hit("a", limit=3, seconds=600, now=T0 + 650)  # 3 × 11/12 + 1 > 3
+    assert ratelimit.hit("a", limit=3, seconds=600, now=T0 + 1150)  # 1 × 1/12 + 1 ≤ 3
+    assert ratelimit.hit("a", limit=3, seconds=600, now=T0 + 1800)  # both windows past
 
 
-def test_it_holds_a_bounded_number_of_addresses() -> None:
-    window = SlidingWindow(max_keys=100)
-    for n in range(1000):
-        window.hit(str(n).encode(), limit=3, seconds=60, now=0)
-    assert len(window._hits) == 100
-
-
-def test_it_keeps_no_readable_address(settings: object) -> None:
+def test_it_keeps_no_readable_address_in_the_cache() -> None:
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
-    key = client_key(request)
-    assert b"203.0.113.7" not in key and len(key) == 16
-    assert key == client_key(RequestFactory().post("/", REMOTE_ADDR="203.0.113.7"))
+    assert ratelimit.allow_submission(request, link_code="ABCD2345")
+    key = ratelimit.hashed("address", ratelimit.client_address(request))
+    assert "203.0.113.7" not in key and len(key) == 32
+    assert key == ratelimit.hashed("address", "203.0.113.7")
+    assert cache.get(f"{ratelimit.PREFIX}:{key}:{int(time.time() // 600)}") == 1
 
 
 def test_it_reads_the_proxy_header_when_configured(settings: object) -> None:
     settings.FEEDBACK_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"  # type: ignore[attr-defined]
     one = RequestFactory().post("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
     other = RequestFactory().post("/", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
-    assert client_key(one) == client_key(other)  # the proxy's own entry counts, not the client's
+    # the proxy's own entry counts, not what the client claims
+    assert ratelimit.client_address(one) == ratelimit.client_address(other) == "203.0.113.7"
+
+
+def test_it_lets_a_room_of_80_on_one_address_answer_one_link(settings: object) -> None:
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+    room = [ratelimit.allow_submission(request, link_code="FACHTAG1") for _ in range(80)]
+    assert all(room)
+
+
+def test_it_limits_per_link_and_address(settings: object) -> None:
+    settings.FEEDBACK_RATE_LIMIT = 3  # type: ignore[attr-defined]
+    venue = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+    home = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
+    assert [ratelimit.allow_submission(venue, link_code="A") for _ in range(4)] == [
+        True, True, True, False,
+    ]  # fmt: skip
+    assert ratelimit.allow_submission(venue, link_code="B")  # another workshop, same Wi-Fi
+    assert ratelimit.allow_submission(home, link_code="A")  # the same link elsewhere
+
+
+def test_it_limits_an_address_over_all_links(settings: object) -> None:
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = 5  # type: ignore[attr-defined]
+    venue = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+    allowed = [ratelimit.allow_submission(venue, link_code=f"L{n}") for n in range(7)]
+    assert allowed == [True] * 5 + [False] * 2
+
+
+def test_it_can_be_switched_off(settings: object) -> None:
+    settings.FEEDBACK_RATE_LIMIT = 0  # type: ignore[attr-defined]
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = 0  # type: ignore[attr-defined]
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+    assert all(ratelimit.allow_submission(request, link_code="A") for _ in range(200))
 
 
 @pytest.mark.django_db

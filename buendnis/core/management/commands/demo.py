@@ -50,7 +50,7 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = (
         "Create the demo database (the ministry's four integration agreements, one user per "
-        "role) and serve it / Demo anlegen und starten."
+        "role) and serve it with a background worker / Demo anlegen und starten."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -97,8 +97,9 @@ class Command(BaseCommand):
                 f"http://{options['addrport']}{reverse('feedback:respond', args=[link.code])}"
             )
         if not options["no_serve"]:
-            self.stdout.write(f"http://{options['addrport']}/")
-            call_command("serve", options["addrport"])
+            call_command("collectstatic", interactive=False, verbosity=0)
+            self.stdout.write(f"http://{options['addrport']}/  (Strg-C beendet / Ctrl-C stops)")
+            call_command("serve", options["addrport"], with_worker=True)
 
     @transaction.atomic
     def _load(self) -> None:
