@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -16,7 +16,7 @@ from buendnis.accounts.policy import (
     visible_agreement_ids,
 )
 from buendnis.activities.grid import activities_grid, year_figures
-from buendnis.activities.models import Activity, Format, NetworkPartner
+from buendnis.activities.models import Activity, ActivityReminder, Format, NetworkPartner
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.disclosure.cache import publication_for
@@ -190,6 +190,7 @@ class OverdueItem:
 
     activity: Activity
     days_overdue: int
+    last_reminded: datetime.datetime | None = None  # the latest reminder e-mail about it
 
 
 @dataclass(frozen=True)
@@ -221,15 +222,24 @@ def overdue_summary(
         return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
     agreements = Agreement.objects.filter(pk__in=counts).order_by("title")
     deadlines = latest_deadlines(agreement_ids=list(counts))
-    urgent = activities.select_related("responsible", "agreement").order_by("ends_at", "id")
+    urgent = list(
+        activities.select_related("responsible", "agreement").order_by("ends_at", "id")[:limit]
+    )
+    reminded = dict(
+        ActivityReminder.objects.filter(activity__in=urgent)
+        .values("activity_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("activity_id", "last")
+    )
     most_urgent = [
         OverdueItem(
             activity=activity,
             days_overdue=(
                 now - activity.ends_at - datetime.timedelta(days=deadlines[activity.agreement_id])
             ).days,
+            last_reminded=reminded.get(activity.pk),
         )
-        for activity in urgent[:limit]
+        for activity in urgent
     ]
     return OverdueSummary(
         total=sum(counts.values()),

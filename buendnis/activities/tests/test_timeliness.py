@@ -205,3 +205,21 @@ def test_it_links_the_count_to_the_filtered_list(
     assert "?overdue=on&amp;mine=on" in client.get(reverse("core:home")).text
     listed = client.get(reverse("activities:list") + "?overdue=on&mine=on").text
     assert "Samirs Workshop" in listed and "Lenas Workshop" not in listed
+
+
+def test_it_says_on_the_dashboard_whether_and_when_a_reminder_went_out(
+    make_activity: Callable[..., Activity], koordination: User, at_now: None
+) -> None:
+    from buendnis.activities.models import ActivityReminder
+
+    reminded = make_activity(title="Erinnert", status="held", starts_at=_ago(30))
+    make_activity(title="Nie erinnert", status="held", starts_at=_ago(25))
+    ActivityReminder.objects.create(
+        activity=reminded, recipient=koordination, sent_at=NOW - datetime.timedelta(days=2)
+    )
+    client = Client()
+    client.force_login(koordination)
+    page = client.get(reverse("core:home")).text
+    assert "erinnert am 26.11.2026" in page
+    assert "noch nicht erinnert" in page
+    assert "Tage überfällig" in page
