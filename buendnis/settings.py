@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "buendnis.counselling",
     "buendnis.feedback",
     "buendnis.evaluation",
+    "buendnis.offers",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +216,9 @@ REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 
 # An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
 INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
+
+# Public offers (buendnis/offers): cached public pages and feeds live this many seconds at
+# most (changes invalidate them at once); origins (https://partner.example.org) whose pages
+# may frame a partner's embeddable offer list; every other page keeps frame-ancestors 'none'.
+OFFERS_CACHE_SECONDS = int(env("OFFERS_CACHE_SECONDS", "300"))
+OFFERS_EMBED_ORIGINS = env_list("EMBED_ORIGINS")

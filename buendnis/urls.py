@@ -10,4 +10,5 @@ urlpatterns = [
     path("beratung/", include("buendnis.counselling.urls")),
     path("auswertung/", include("buendnis.evaluation.urls")),
     path("", include("buendnis.feedback.urls")),
+    path("angebote/", include("buendnis.offers.urls")),
 ]

@@ -65,6 +65,9 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # Public offers (issue 18)
+    OFFER_PUBLISH = "offer.publish"
+    OFFER_CONTACT = "offer.contact"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -326,6 +329,12 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # Public offers (issue 18): the objects are an Activity and an Organisation.
+    Action.OFFER_PUBLISH: _may_edit_activity,
+    Action.OFFER_CONTACT: lambda user, organisation: (
+        organisation is not None
+        and organisation.pk in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -361,6 +370,9 @@ OBJECT_ACTIONS = {
     # Organisations and people (issue 14)
     Action.PEOPLE_MANAGE,
     Action.ROLE_ASSIGN,
+    # Public offers (issue 18)
+    Action.OFFER_PUBLISH,
+    Action.OFFER_CONTACT,
 }
 
 
