@@ -122,13 +122,15 @@ def staff_offer(activity: Activity) -> Offer | None:
     return Offer.objects.filter(activity=activity).first()
 
 
-def series_sessions(activity: Activity) -> list[Activity]:
-    """The activity and the later planned sessions of its series (just the activity if none)."""
+def series_sessions(
+    activity: Activity, statuses: tuple[str, ...] = (Activity.Status.PLANNED,)
+) -> list[Activity]:
+    """The activity and the later sessions of its series (just the activity if none)."""
     if activity.series_id is None:
         return [activity]
     later = Activity.objects.filter(
         series_id=activity.series_id,
-        status=Activity.Status.PLANNED,
+        status__in=statuses,
         starts_at__gte=activity.starts_at,
         starts_at__gt=timezone.now(),
     ).order_by("starts_at", "id")

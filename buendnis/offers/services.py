@@ -99,8 +99,12 @@ def offer_publish(*, activity: Activity, data: OfferData, whole_series: bool = T
 
 @transaction.atomic
 def offer_withdraw(*, activity: Activity, whole_series: bool = True) -> int:
-    """Take the offer (and its series' later ones) off every public page and feed."""
-    sessions = selectors.series_sessions(activity) if whole_series else [activity]
+    """Take the offer (and its series' later ones, cancelled too) off every public page."""
+    sessions = (
+        selectors.series_sessions(activity, selectors.SHOWN_STATUSES)
+        if whole_series
+        else [activity]
+    )
     count = 0
     for offer in Offer.objects.select_for_update().filter(activity__in=sessions, public=True):
         offer.public = False
