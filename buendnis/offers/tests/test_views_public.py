@@ -113,7 +113,9 @@ def test_language_from_the_browser_or_the_switch_with_rtl(client, published):
         assert f'hreflang="{code}"' in arabic
 
 
-def test_cached_pages_and_feeds_cost_no_query_and_answer_304(client, published):
+def test_cached_pages_and_feeds_cost_no_query_and_answer_304(client, published, settings):
+    # A cache outside the database (locmem here, Redis in production): a hit costs no query.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for url in public_urls(published[0]):
         first = client.get(url)
         with CaptureQueriesContext(connection) as queries:
@@ -282,3 +284,21 @@ def test_online_offers_give_the_link_only_on_request(client, plan, partner_org):
     data = _json_ld(html)
     assert data["location"]["@type"] == "VirtualLocation"
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+
+
+def test_with_the_database_cache_a_hit_is_one_read_of_the_cache_table(client, published, settings):
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "offers_bench_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    for url in (reverse("offers:list"), reverse("offers:calendar")):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 1
+        assert "offers_bench_cache" in queries[0]["sql"]
