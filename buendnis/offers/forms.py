@@ -38,7 +38,14 @@ class OfferForm(KernForm):
         required=False,
         help_text=_("Etwa: stufenloser Zugang, Kinderbetreuung, Gebärdensprache auf Anfrage."),
     )
-    registration = forms.ChoiceField(label=_("Anmeldung"), choices=Offer.Registration.choices)
+    # Not "required": the first choice is the default (a required select would need an
+    # empty placeholder option to be valid HTML).
+    registration = forms.TypedChoiceField(
+        label=_("Anmeldung"),
+        choices=Offer.Registration.choices,
+        required=False,
+        empty_value=Offer.Registration.NONE,
+    )
     registration_note = forms.CharField(
         label=_("Hinweis zur Anmeldung"),
         max_length=300,

@@ -41,7 +41,7 @@ def _base_url(request: HttpRequest) -> str:
 
 def _key(request: HttpRequest, name: str, *parts: object) -> str:
     params = sorted((k, v) for k, v in request.GET.items() if k in (*FILTER_PARAMS, "lang"))
-    return f"{name}|{_base_url(request)}|{parts}|{params}"
+    return f"{name}|{_base_url(request)}|{request.path}|{parts}|{params}"
 
 
 def _lang_links(request: HttpRequest, current: str) -> list[dict]:

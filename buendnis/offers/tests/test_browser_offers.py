@@ -29,7 +29,7 @@ def test_staff_publish_a_series_and_a_phone_finds_it_in_arabic(
     page.get_by_label("Einladungstext (Deutsch)").fill(INVITATION.invitation)
     page.get_by_label("Adresse").fill(INVITATION.address)
     page.get_by_label("Barrierefreiheit").fill(INVITATION.accessibility)
-    page.get_by_label("Anmeldung", exact=True).select_option("required")
+    page.locator("#id_registration").select_option("required")
     page.get_by_label("Einladung auf العربية").fill(INVITATION.translations["ar"])
     page.get_by_label("Einladung auf Türkçe").fill(INVITATION.translations["tr"])
     page.get_by_role("button", name="Veröffentlichen").click()
