@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from buendnis.accounts.models import Organisation, User
 from buendnis.activities.models import Activity
+from buendnis.core.identifiers import identifier_labels
 from buendnis.offers import cache, selectors
 from buendnis.offers.models import TRANSLATION_LANGUAGES, Offer, PublicContact
 
@@ -49,6 +50,23 @@ def validate_offer(*, activity: Activity, data: OfferData) -> dict[str, str]:
         problems["translations"] = _("Unbekannte Sprache: %(codes)s") % {
             "codes": ", ".join(sorted(unknown))
         }
+    # Public texts never name a person: no participant, no staff member's own contact.
+    texts = {
+        "invitation": data.invitation,
+        **{f"invitation_{code}": text for code, text in data.translations.items()},
+        "accessibility": data.accessibility,
+        "registration_note": data.registration_note,
+    }
+    for name, text in texts.items():
+        if found := identifier_labels(text):
+            problems.setdefault(
+                name,
+                _(
+                    "Der Text enthält %(found)s. Öffentliche Einladungen nennen keine Personen; "
+                    "angemeldet wird über den öffentlichen Kontakt der Organisation."
+                )
+                % {"found": _(" und ").join(found)},
+            )
     if not activity.online and activity.kreis_id is None:
         problems["address"] = _("Bitte geben Sie der Aktivität einen Kreis oder „online“.")
     if not activity.online and not data.address.strip():

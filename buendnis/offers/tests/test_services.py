@@ -131,3 +131,18 @@ def test_filters_by_kreis_bezirk_language_format_and_agreement(published, plan, 
     assert selectors.offers(chosen=F(agreement="unbekannt")) == []
     fmt = published[0].activity.format_id
     assert len(selectors.offers(chosen=F(format=fmt))) == 4
+
+
+def test_it_refuses_texts_that_name_a_person(plan):
+    activity = plan()
+    data = dataclasses.replace(
+        INVITATION,
+        registration="none",
+        translations={"tr": "Herr Yilmaz ve oğlu Emre bekliyor, Tel. 0170 1234567"},
+        registration_note="Anmeldung bei samir.privat@example.org",
+    )
+    with pytest.raises(OfferInvalid) as refused:
+        offer_publish(activity=activity, data=data)
+    assert set(refused.value.problems) == {"invitation_tr", "registration_note"}
+    assert "Telefonnummer" in refused.value.problems["invitation_tr"]
+    assert not Offer.objects.exists()

@@ -92,3 +92,12 @@ def test_it_denies_other_organisation(outsider, referentin, cafe_series, partner
     assert not Offer.objects.exists()
     assert not PublicContact.objects.exists()
     assert client.get(publish).status_code == 302  # signed out: to the login
+
+
+def test_a_translation_naming_a_person_is_refused_at_its_field(fachkraft, cafe_series, partner_org):
+    contact_save(organisation=partner_org, email="info@iaf.example")
+    url = reverse("offers:publish", args=[cafe_series[0].pk])
+    response = _client(fachkraft).post(url, _form(invitation_tr="Tel. 0170 1234567"))
+    assert response.status_code == 200
+    assert 'id="id_invitation_tr-error"' in response.text
+    assert not Offer.objects.exists()
