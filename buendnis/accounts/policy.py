@@ -67,6 +67,10 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # Account security (accounts/security): one's own second factor and sessions; admins'
+    # unlocking and second-factor reset.
+    SECURITY_OWN = "security.own"
+    SECURITY_MANAGE = "security.manage"
     # Public offers (issue 18)
     OFFER_PUBLISH = "offer.publish"
     OFFER_CONTACT = "offer.contact"
@@ -116,6 +120,21 @@ def visible_agreements(user: AnyUser) -> QuerySet:
     if is_admin(user):
         return Agreement.objects.all()
     return Agreement.objects.filter(id__in=_agreement_ids_of(user))
+
+
+def visible_agreement_ids(user: AnyUser) -> list[int]:
+    """Ids of the agreements the user's organisations are party to (cached per user).
+
+    A literal list lets the database read an activity index in order, where a subquery
+    makes it sort every row of the organisation first.
+    """
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_buendnis_agreement_ids", None)
+    if cached is None:
+        cached = sorted(set(_agreement_ids_of(user).values_list("agreement_id", flat=True)))
+        user._buendnis_agreement_ids = cached  # type: ignore[union-attr]
+    return cached
 
 
 def _is_party(user: AnyUser, agreement: Model | None) -> bool:
@@ -373,6 +392,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # Account security: every signed-in user manages their own; admins unlock and reset.
+    Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
+    Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
     # Public offers (issue 18): the objects are an Activity and an Organisation.
     Action.OFFER_PUBLISH: _may_edit_activity,
     Action.OFFER_CONTACT: lambda user, organisation: (

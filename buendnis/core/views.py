@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
-from buendnis.activities.selectors import overdue_activities
+from buendnis.activities.selectors import overdue_summary
 from buendnis.agreements.selectors import agreement_list
 from buendnis.evaluation.due import due_evaluations, overdue_adjustments
 from buendnis.offers.views_public import offer_list
@@ -19,8 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.DASHBOARD_VIEW):
         return offer_list(request)
     coordinates = bool(organisation_ids(request.user, Membership.Role.KOORDINATION))
-    overdue = overdue_activities(user=request.user, only_responsible=not coordinates)
-    context = {"agreements": agreement_list(user=request.user), "overdue": overdue}
+    overdue = overdue_summary(user=request.user, only_responsible=not coordinates)
+    context = {
+        "agreements": agreement_list(user=request.user),
+        "overdue": overdue,
+        "overdue_query": "overdue=on" if coordinates else "overdue=on&mine=on",
+    }
     if organisation_ids(request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM):
         today = timezone.localdate()
         context["evaluation_section"] = True
