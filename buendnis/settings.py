@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "buendnis.accounts.security",
+    "buendnis.offers",
 ]
 
 MIDDLEWARE = [
@@ -331,3 +332,8 @@ SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
+# Public offers (buendnis/offers): cached public pages and feeds live this many seconds at
+# most (changes invalidate them at once); origins (https://partner.example.org) whose pages
+# may frame a partner's embeddable offer list; every other page keeps frame-ancestors 'none'.
+OFFERS_CACHE_SECONDS = int(env("OFFERS_CACHE_SECONDS", "300"))
+OFFERS_EMBED_ORIGINS = env_list("EMBED_ORIGINS")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("buendnis.feedback.urls")),
     # Account security: second factor, sessions, unlocking (buendnis/accounts/security).
     path("konto/sicherheit/", include("buendnis.accounts.security.urls")),
+    path("angebote/", include("buendnis.offers.urls")),
 ]

@@ -76,6 +76,9 @@ class Action(StrEnum):
     # unlocking and second-factor reset.
     SECURITY_OWN = "security.own"
     SECURITY_MANAGE = "security.manage"
+    # Public offers (issue 18)
+    OFFER_PUBLISH = "offer.publish"
+    OFFER_CONTACT = "offer.contact"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -402,6 +405,12 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Account security: every signed-in user manages their own; admins unlock and reset.
     Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
     Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
+    # Public offers (issue 18): the objects are an Activity and an Organisation.
+    Action.OFFER_PUBLISH: _may_edit_activity,
+    Action.OFFER_CONTACT: lambda user, organisation: (
+        organisation is not None
+        and organisation.pk in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -444,6 +453,9 @@ OBJECT_ACTIONS = {
     # Organisations and people (issue 14)
     Action.PEOPLE_MANAGE,
     Action.ROLE_ASSIGN,
+    # Public offers (issue 18)
+    Action.OFFER_PUBLISH,
+    Action.OFFER_CONTACT,
 }
 
 

@@ -3,15 +3,21 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from buendnis.accounts.models import Membership
-from buendnis.accounts.policy import Action, organisation_ids, requires
+from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.activities.selectors import overdue_summary
 from buendnis.agreements.selectors import agreement_list, awaiting_agreement
 from buendnis.evaluation.due import due_evaluations, overdue_adjustments
+from buendnis.offers.views_public import offer_list
 
 
-@requires(Action.DASHBOARD_VIEW)
+@requires(Action.PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: the user's agreements, what is overdue under § 7, and § 8 due dates."""
+    """Signed out: the public offers. Signed in: the dashboard.
+
+    The dashboard shows the user's agreements, what is overdue under § 7, and § 8 due dates.
+    """
+    if not can(request.user, Action.DASHBOARD_VIEW):
+        return offer_list(request)
     coordinates = bool(organisation_ids(request.user, Membership.Role.KOORDINATION))
     overdue = overdue_summary(user=request.user, only_responsible=not coordinates)
     context = {

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from buendnis.accounts.models import User
@@ -57,7 +58,7 @@ def test_it_documents_a_copied_series_session_in_under_15_inputs_and_2_minutes(
     page.set_default_timeout(10_000)
     inputs = Inputs(page)
 
-    page.goto(f"{live_server.url}/")  # type: ignore[attr-defined]
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")  # type: ignore[attr-defined]
     inputs.type(page.get_by_label("Benutzername"), "samir", "user name")
     inputs.type(page.get_by_label("Passwort"), PASSWORD, "password")
     inputs.tap(page.get_by_role("button", name="Anmelden"), "sign in")

@@ -21,6 +21,8 @@ def test_it_signs_in_opens_the_agreement_and_reads_paragraph_7(
     demo: None, page: ScannedPage, live_server: object
 ) -> None:
     page.goto(f"{live_server.url}/")  # type: ignore[attr-defined]
+    assert page.get_by_role("heading", name="Offene Angebote").is_visible()
+    page.get_by_role("link", name="Anmelden (für Mitarbeitende)").click()
     assert page.get_by_role("heading", name="Anmelden").is_visible()
 
     page.get_by_label("Benutzername").fill("fachkraft")

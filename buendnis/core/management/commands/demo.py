@@ -22,6 +22,7 @@ from buendnis.counselling.services import topics_setup
 from buendnis.feedback.demo import demo_open_link, demo_responses_generate
 from buendnis.feedback.models import Response
 from buendnis.feedback.questionnaires import questionnaires_seed
+from buendnis.offers.demo import demo_offers_publish
 
 PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
 DEMO_AGREEMENT = "integration-braucht-partner"
@@ -79,6 +80,9 @@ class Command(BaseCommand):
             )
         if not Response.objects.filter(agreement=agreement).exists():
             demo_responses_generate(agreement=agreement, seed=1)
+        demo_offers_publish(
+            agreement=agreement, organisation=Organisation.objects.get(name=DEMO_USERS[0][2])
+        )
         self.stdout.write(self.style.SUCCESS("Demo bereit / demo ready."))
         self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
         for username, role, organisation in DEMO_USERS:
@@ -96,6 +100,9 @@ class Command(BaseCommand):
                 "Anonyme Rückmeldung / anonymous feedback: "
                 f"http://{options['addrport']}{reverse('feedback:respond', args=[link.code])}"
             )
+        self.stdout.write(
+            f"Öffentliche Angebote / public offers (signed out): http://{options['addrport']}/"
+        )
         if not options["no_serve"]:
             call_command("collectstatic", interactive=False, verbosity=0)
             self.stdout.write(f"http://{options['addrport']}/  (Strg-C beendet / Ctrl-C stops)")
