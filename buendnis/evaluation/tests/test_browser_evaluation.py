@@ -11,6 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADJUSTMENT = "Väter-Café zusätzlich online anbieten"
 
+FREEZE_MS = 60_000
+
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
@@ -59,7 +61,11 @@ def test_the_partners_evaluate_a_year_and_see_it_next_year(
     page.get_by_role("button", name="Anpassung speichern").click()
     assert page.locator("#ziel-Z1").get_by_role("rowheader", name=ADJUSTMENT).is_visible()
 
-    page.get_by_role("button", name="Zahlen einfrieren und zur Prüfung geben").click()
+    # Freezing also protects the agreement's publication grids once for the ministry's copy:
+    # a few seconds, more on a loaded machine than the default 10 s allow.
+    page.get_by_role("button", name="Zahlen einfrieren und zur Prüfung geben").click(
+        timeout=FREEZE_MS
+    )
     assert page.get_by_text("Zahlen eingefroren am").is_visible()
     sign_out(page, "koordination")
 
@@ -78,7 +84,9 @@ def test_the_partners_evaluate_a_year_and_see_it_next_year(
 
     # Anna freezes again and confirms for iaf; the ministry confirms: the year is agreed.
     sign_in(page, base, "koordination", then=detail)
-    page.get_by_role("button", name="Zahlen einfrieren und zur Prüfung geben").click()
+    page.get_by_role("button", name="Zahlen einfrieren und zur Prüfung geben").click(
+        timeout=FREEZE_MS
+    )
     page.get_by_role("button", name="Für iaf e.V. zustimmen").click()
     assert page.get_by_text("Die Zustimmung für iaf e.V. ist gespeichert.").is_visible()
     sign_out(page, "koordination")
