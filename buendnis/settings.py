@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "buendnis.counselling",
     "buendnis.feedback",
     "buendnis.evaluation",
+    "buendnis.api",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +216,7 @@ REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 
 # An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
 INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
+
+# REST API (buendnis/api): requests per personal token and window ("120/minute", "10/second",
+# "1000/hour"), counted in the shared cache; 0 switches the throttle off.
+API_TOKEN_RATE = env("API_TOKEN_RATE", "120/minute")

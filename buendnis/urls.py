@@ -10,4 +10,6 @@ urlpatterns = [
     path("beratung/", include("buendnis.counselling.urls")),
     path("auswertung/", include("buendnis.evaluation.urls")),
     path("", include("buendnis.feedback.urls")),
+    path("api/v1/", include("buendnis.api.urls")),
+    path("konto/api-schluessel/", include("buendnis.api.token_urls")),
 ]

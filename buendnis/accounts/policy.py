@@ -67,6 +67,9 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # REST API (issue 15)
+    INDICATOR_VALUES = "indicator.values"
+    API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name, no secret)
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -370,6 +373,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # REST API (issue 15): indicator values per period (exact or protected: the disclosure layer)
+    Action.INDICATOR_VALUES: _is_party,
+    Action.API_TOKEN_MANAGE: lambda user, obj: user.is_authenticated,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -407,6 +413,8 @@ OBJECT_ACTIONS = {
     # Organisations and people (issue 14)
     Action.PEOPLE_MANAGE,
     Action.ROLE_ASSIGN,
+    # REST API (issue 15)
+    Action.INDICATOR_VALUES,
 }
 
 

@@ -1,0 +1,12 @@
+"""``/api/v1/``: the docs page and the API's operations."""
+
+from django.urls import path
+
+from buendnis.api import views
+from buendnis.api.api import url_patterns
+
+app_name = "api"
+urlpatterns = [
+    path("docs/", views.docs, name="docs"),
+    *url_patterns(),
+]
