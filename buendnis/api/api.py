@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from buendnis.accounts.models import Membership
@@ -159,10 +159,13 @@ def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _agreement(request: HttpRequest, slug: str, action: Action) -> Agreement:
-    """The agreement if the policy allows the action on it; 404 otherwise (existence hidden)."""
+    """The agreement if the policy allows the action: 404 when the caller may not even see it
+    (another organisation's agreement stays hidden), 403 when they see it but may not act."""
     agreement = Agreement.objects.filter(slug=slug).first()
-    if agreement is None or not can(request.user, action, agreement):
+    if agreement is None or not can(request.user, Action.AGREEMENT_VIEW, agreement):
         raise not_found()
+    if not can(request.user, action, agreement):
+        raise forbidden()
     return agreement
 
 
@@ -566,7 +569,7 @@ def activity_create(request: HttpRequest, payload: schemas.ActivityIn) -> Any:
         external_ref=payload.external_ref,
     ).first()
     if existing is not None:
-        return 200, activity_out(existing)
+        return Status(200, activity_out(existing))
     data = _data(agreement, payload)
     try:
         with transaction.atomic():
@@ -588,8 +591,8 @@ def activity_create(request: HttpRequest, payload: schemas.ActivityIn) -> Any:
             organisation_id=partner.organisation_id,
             external_ref=payload.external_ref,
         )
-        return 200, activity_out(existing)
-    return 201, activity_out(activity)
+        return Status(200, activity_out(existing))
+    return Status(201, activity_out(activity))
 
 
 @api.put(
@@ -601,18 +604,19 @@ def activity_update(request: HttpRequest, pk: int, payload: schemas.ActivityUpda
     _require_write(request)
     activity = _activity(request, pk)
     if not can(request.user, Action.ACTIVITY_EDIT, activity):
-        raise not_found()
+        raise forbidden()
     if payload.agreement != activity.agreement.slug:
         raise Problem(
             "invalid",
             _("Die Vereinbarung einer Aktivität lässt sich nicht ändern."),
             invalid_params=[{"name": "agreement", "reason": _("unveränderlich")}],
         )
-    if payload.external_ref != activity.external_ref:
+    new_ref = payload.external_ref
+    if new_ref is not None and new_ref != activity.external_ref:
         clash = Activity.objects.filter(
             agreement=activity.agreement,
             organisation_id=activity.organisation_id,
-            external_ref=payload.external_ref,
+            external_ref=new_ref,
         ).exclude(pk=activity.pk)
         if clash.exists():
             raise Problem("conflict", _("Diese Externe Referenz ist schon vergeben."))
@@ -635,9 +639,9 @@ def activity_update(request: HttpRequest, pk: int, payload: schemas.ActivityUpda
         ) from error
     except locks.ActivityLocked as error:
         raise _locked(error) from error
-    if payload.external_ref != updated.external_ref:
-        Activity.objects.filter(pk=updated.pk).update(external_ref=payload.external_ref)
-        updated.external_ref = payload.external_ref
+    if new_ref is not None and new_ref != updated.external_ref:
+        Activity.objects.filter(pk=updated.pk).update(external_ref=new_ref)
+        updated.external_ref = new_ref
     return activity_out(updated)
 
 

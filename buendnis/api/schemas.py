@@ -113,6 +113,12 @@ class ActivityIn(Schema):
 
 
 class ActivityUpdate(ActivityIn):
+    external_ref: str | None = Field(
+        None,
+        description="A new Externe Referenz; absent keeps the current one",
+        min_length=1,
+        max_length=80,
+    )
     version: int = Field(ge=1, description="The version read; a stale one answers 409")
 
 
