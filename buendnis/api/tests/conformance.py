@@ -60,6 +60,7 @@ def run(
     known: dict[str, Any],
     examples: int,
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE,),
+    derandomize: bool = True,
 ) -> Outcome:
     """Generate ``examples`` requests per operation and mode; count errors and violations."""
     outcome = Outcome()
@@ -75,7 +76,7 @@ def run(
                     max_examples=examples,
                     deadline=None,
                     suppress_health_check=list(HealthCheck),
-                    derandomize=True,
+                    derandomize=derandomize,
                     database=None,
                 )
                 def probe(case: Any) -> None:

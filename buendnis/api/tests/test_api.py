@@ -332,3 +332,19 @@ def test_it_serves_the_schema_and_its_docs_page(client: Client) -> None:
     assert "application/problem+json" in create["409"]["content"]
     page = client.get("/api/v1/docs/").content.decode()
     assert "/static/api/docs.js" in page and "https://" not in page.split("<main")[-1]
+
+
+def test_the_disclosure_audit_covers_the_api(
+    referentin: User, agreement: Agreement, make_contact: Callable
+) -> None:
+    from buendnis.evaluation.disclosure import run_audit
+
+    year = timezone.localdate().year
+    for day in (1, 2, 3, 4, 5, 6, 7):
+        make_contact(date=datetime.date(year, 1, day), kind="legal" if day < 4 else "psychosocial")
+    [(_agreement, report)] = run_audit(agreement_slug=agreement.slug, year=year)
+    api_outputs = [output for output in report.outputs if output.startswith("API ")]
+    assert any(output.startswith(f"API Beratung {year} nach Monat") for output in api_outputs)
+    assert any(output.startswith(f"API Beratung {year} nach Quartal") for output in api_outputs)
+    assert report.exact_outputs == []
+    assert report.pinned == []
