@@ -10,12 +10,19 @@ from buendnis.accounts.policy import Action, requires
 from buendnis.api import services
 from buendnis.api.forms import TokenForm
 from buendnis.api.models import ApiToken
+from buendnis.api.problems import not_found, problem_response
 
 
 @requires(Action.PUBLIC)
 def docs(request: HttpRequest) -> HttpResponse:
     """The endpoints, read from the OpenAPI schema by a script from our own static files."""
     return render(request, "api/docs.html")
+
+
+@requires(Action.PUBLIC)
+def unknown(request: HttpRequest) -> HttpResponse:
+    """Any other address under ``/api/v1/`` answers a problem document, not an HTML page."""
+    return problem_response(request, not_found())
 
 
 @requires(Action.API_TOKEN_MANAGE)

@@ -348,3 +348,9 @@ def test_the_disclosure_audit_covers_the_api(
     assert any(output.startswith(f"API Beratung {year} nach Quartal") for output in api_outputs)
     assert report.exact_outputs == []
     assert report.pinned == []
+
+
+def test_an_unknown_address_is_a_problem_document(api_as: Callable, fachkraft: User) -> None:
+    response = api_as(fachkraft).get("gibt-es-nicht/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
