@@ -89,7 +89,8 @@ def bench_list() -> dict[str, Any]:
             with connection.cursor() as db:
                 for sql in statements:
                     db.execute(sql)
-                    rows = db.fetchall()
+                    if db.description is not None:
+                        rows = db.fetchall()
             return len(rows)
 
         api_s, rows = _timed(api)
