@@ -9,14 +9,14 @@ the policy says no. Figures come from the selectors that already decide exact or
 import datetime
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Status
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from buendnis.accounts.models import Membership
@@ -32,6 +32,7 @@ from buendnis.activities.models import Activity, Format, Kreis, ReachCategory
 from buendnis.activities.selectors import activities_visible_to
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.api import schemas
+from buendnis.api.schemas import has_nul
 from buendnis.api.auth import BrowserSession, TokenAuth, may_write
 from buendnis.api.problems import (
     PROBLEM_TYPE,
@@ -52,6 +53,8 @@ from buendnis.evaluation import locks
 from buendnis.evaluation.periods import PeriodInvalid, parse
 
 DOCUMENTING_ROLES = (Membership.Role.FACHKRAFT, Membership.Role.KOORDINATION)
+
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 # operation name (= URL name) -> the policy action it is guarded by
 POLICY: dict[str, Action] = {}
@@ -101,6 +104,12 @@ def guard(action: Action) -> Callable:
     def decorator(operation: Callable) -> Callable:
         @wraps(operation)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            for name, values in request.GET.lists():
+                if has_nul(name) or has_nul(values):
+                    raise bad_parameter(name.replace("\x00", ""), _("enthält ein NUL-Zeichen"))
+            for name, value in kwargs.items():
+                if has_nul(value):
+                    raise bad_parameter(name, _("enthält ein NUL-Zeichen"))
             if action not in OBJECT_ACTIONS and not can(request.user, action):
                 raise forbidden()
             return operation(request, *args, **kwargs)
@@ -488,7 +497,7 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
 
 @api.get("/activities/{pk}/", response={200: schemas.ActivityOut, **ERRORS}, tags=["activities"])
 @guard(Action.ACTIVITY_LIST)
-def activity_detail(request: HttpRequest, pk: int) -> Any:
+def activity_detail(request: HttpRequest, pk: PathId) -> Any:
     return activity_out(_activity(request, pk))
 
 
@@ -599,7 +608,7 @@ def activity_create(request: HttpRequest, payload: schemas.ActivityIn) -> Any:
     "/activities/{pk}/", response={200: schemas.ActivityOut, **WRITE_ERRORS}, tags=["activities"]
 )
 @guard(Action.ACTIVITY_EDIT)
-def activity_update(request: HttpRequest, pk: int, payload: schemas.ActivityUpdate) -> Any:
+def activity_update(request: HttpRequest, pk: PathId, payload: schemas.ActivityUpdate) -> Any:
     """Replace an activity's data; ``version`` must be the one read (else 409)."""
     _require_write(request)
     activity = _activity(request, pk)

@@ -1,8 +1,10 @@
 """The API's request and response shapes (pydantic, through django-ninja)."""
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 Figure = int | float | str | None  # a number, or a protection mark ("< 5", "•", "–")
 
@@ -87,7 +89,29 @@ class ActivityPage(Page):
     results: list[ActivityOut]
 
 
-class ActivityIn(Schema):
+def has_nul(value: Any) -> bool:
+    """NUL characters, which PostgreSQL cannot store in text (in strings, lists, dict keys)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class Input(Schema):
+    """A request body: no field may hold a NUL character (400 naming the field)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError("NUL characters are not allowed")
+        return value
+
+
+class ActivityIn(Input):
     agreement: str = Field(description="Slug of the agreement", min_length=1, max_length=80)
     external_ref: str = Field(
         description="Externe Referenz: the partner system's own id; a repeated POST with the "

@@ -354,3 +354,16 @@ def test_an_unknown_address_is_a_problem_document(api_as: Callable, fachkraft: U
     response = api_as(fachkraft).get("gibt-es-nicht/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_it_refuses_nul_characters_by_name(
+    api_as: Callable, fachkraft: User, documenting: Agreement
+) -> None:
+    api = api_as(fachkraft)
+    query = api.get("activities/", agreement="a\x00b")
+    assert query.status_code == 400
+    assert query.data["invalid_params"][0]["name"] == "agreement"
+    body = api.post("activities/", _payload(documenting, title="Väter\x00Café"))
+    assert body.status_code == 400
+    assert body.data["invalid_params"][0]["name"] == "title"
+    assert not Activity.objects.exists()
