@@ -32,7 +32,6 @@ from buendnis.activities.models import Activity, Format, Kreis, ReachCategory
 from buendnis.activities.selectors import activities_visible_to
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.api import schemas
-from buendnis.api.schemas import has_nul
 from buendnis.api.auth import BrowserSession, TokenAuth, may_write
 from buendnis.api.problems import (
     PROBLEM_TYPE,
@@ -42,6 +41,7 @@ from buendnis.api.problems import (
     not_found,
     problem_response,
 )
+from buendnis.api.schemas import has_nul
 from buendnis.api.selectors import (
     MAX_LIMIT,
     CursorInvalid,
