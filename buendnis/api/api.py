@@ -501,8 +501,14 @@ def activity_detail(request: HttpRequest, pk: PathId) -> Any:
     return activity_out(_activity(request, pk))
 
 
-def _data(agreement: Agreement, payload: schemas.ActivityIn) -> activity_services.ActivityData:
-    """The payload as the form's data; unknown keys are 422 naming their field."""
+def _data(
+    agreement: Agreement, payload: schemas.ActivityIn, current: Activity | None = None
+) -> activity_services.ActivityData:
+    """The payload as the form's data; unknown keys are 422 naming their field.
+
+    What the API does not carry (languages, staff hours, reflection, network partners) is
+    kept from ``current`` on an update, so an edit from a partner's system loses nothing.
+    """
     problems = []
     fmt = Format.objects.filter(agreement=agreement, key=payload.format).first()
     if fmt is None:
@@ -541,7 +547,17 @@ def _data(agreement: Agreement, payload: schemas.ActivityIn) -> activity_service
         participants=payload.participants,
         first_timers=payload.first_timers,
         reach=reach,
+        **(_kept(current) if current is not None else {}),
     )
+
+
+def _kept(activity: Activity) -> dict[str, Any]:
+    return {
+        "languages": list(activity.languages),
+        "staff_hours": activity.staff_hours,
+        "reflection": activity.reflection,
+        "network_partners": list(activity.network_partners.all()),
+    }
 
 
 def _invalid_activity(error: activity_services.ActivityInvalid) -> Problem:
@@ -629,14 +645,18 @@ def activity_update(request: HttpRequest, pk: PathId, payload: schemas.ActivityU
         ).exclude(pk=activity.pk)
         if clash.exists():
             raise Problem("conflict", _("Diese Externe Referenz ist schon vergeben."))
-    data = _data(activity.agreement, payload)
+    data = _data(activity.agreement, payload, current=activity)
     try:
-        updated = activity_services.activity_update(
-            activity=activity,
-            data=data,
-            expected_version=payload.version,
-            document=payload.document,
-        )
+        with transaction.atomic():
+            updated = activity_services.activity_update(
+                activity=activity,
+                data=data,
+                expected_version=payload.version,
+                document=payload.document,
+            )
+            if new_ref is not None and new_ref != updated.external_ref:
+                Activity.objects.filter(pk=updated.pk).update(external_ref=new_ref)
+                updated.external_ref = new_ref
     except activity_services.ActivityInvalid as error:
         raise _invalid_activity(error) from error
     except activity_services.EditConflict as error:
@@ -648,9 +668,8 @@ def activity_update(request: HttpRequest, pk: PathId, payload: schemas.ActivityU
         ) from error
     except locks.ActivityLocked as error:
         raise _locked(error) from error
-    if new_ref is not None and new_ref != updated.external_ref:
-        Activity.objects.filter(pk=updated.pk).update(external_ref=new_ref)
-        updated.external_ref = new_ref
+    except IntegrityError as error:  # a concurrent write took the reference
+        raise Problem("conflict", _("Diese Externe Referenz ist schon vergeben.")) from error
     return activity_out(updated)
 
 

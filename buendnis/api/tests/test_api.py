@@ -367,3 +367,15 @@ def test_it_refuses_nul_characters_by_name(
     assert body.status_code == 400
     assert body.data["invalid_params"][0]["name"] == "title"
     assert not Activity.objects.exists()
+
+
+def test_an_update_keeps_what_the_api_does_not_carry(
+    api_as: Callable, fachkraft: User, documenting: Agreement, own_activity: Activity
+) -> None:
+    body = _payload(documenting, title="Neuer Titel", version=own_activity.version)
+    body["external_ref"] = "aus-dem-kalender"
+    assert api_as(fachkraft).put(f"activities/{own_activity.pk}/", body).status_code == 200
+    saved = Activity.objects.get(pk=own_activity.pk)
+    assert (saved.title, saved.external_ref) == ("Neuer Titel", "aus-dem-kalender")
+    assert saved.reflection == own_activity.reflection
+    assert saved.languages == ["de", "ar", "tr"]
