@@ -5,7 +5,7 @@ personal token, on the real agreement and activity where a path names one, so th
 paths are exercised and not only 404s.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +61,7 @@ def run(
     examples: int,
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE,),
     derandomize: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Generate ``examples`` requests per operation and mode; count errors and violations."""
     outcome = Outcome()
@@ -101,4 +102,6 @@ def run(
                         outcome.failures.append(f"{case.method} {case.path}: {error}"[:600])
 
                 probe()
+                if progress is not None:
+                    progress(f"{operation.label} ({mode.value}): {outcome.cases} cases so far")
     return outcome
