@@ -32,14 +32,16 @@ YEAR = 2026
 TODAY = datetime.date(2026, 12, 1)
 
 
-def _timed(work: Callable[[], Any], repeat: int = 5) -> float:
+def _timed(
+    work: Callable[[], Any], repeat: int = 5, clock: Callable[[], float] = time.perf_counter
+) -> float:
     """Median seconds over ``repeat`` runs after one warm-up."""
     work()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
