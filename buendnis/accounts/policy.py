@@ -70,6 +70,10 @@ class Action(StrEnum):
     # REST API (issue 15)
     INDICATOR_VALUES = "indicator.values"
     API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name, no secret)
+    # Account security (accounts/security): one's own second factor and sessions; admins'
+    # unlocking and second-factor reset.
+    SECURITY_OWN = "security.own"
+    SECURITY_MANAGE = "security.manage"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -391,6 +395,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # REST API (issue 15): indicator values per period (exact or protected: the disclosure layer)
     Action.INDICATOR_VALUES: _is_party,
     Action.API_TOKEN_MANAGE: lambda user, obj: user.is_authenticated,
+    # Account security: every signed-in user manages their own; admins unlock and reset.
+    Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
+    Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the

@@ -13,7 +13,6 @@ from buendnis.accounts.policy import (
     exact_scope,
     is_admin,
     organisation_ids,
-    sees_exact,
     visible_agreement_ids,
 )
 from buendnis.activities.grid import activities_grid, year_figures
@@ -294,8 +293,7 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         starts_at__lt=start.replace(year=year + 1),
         status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
     )
-    documenting = set(held.order_by().values_list("organisation_id", flat=True).distinct())
-    if not sees_exact(user, documenting or exact_scope(user, agreement)):
+    if not _exact_over(held, user=user, agreement=agreement):
         return _protected_figures(agreement, year)
     deadline = current_deadline_days(agreement)
     in_time = Q(status__in=DOCUMENTED_STATUSES)
@@ -309,6 +307,16 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         documented_in_time=Count("id", filter=in_time),
     )
     return AgreementFigures(year=year, exact=True, **totals)
+
+
+def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:
+    """Whether every record behind the figures belongs to an organisation the user sees exactly.
+
+    A partner's own staff see the figures exactly only while no other organisation
+    documented in them: one EXISTS query instead of reading every organisation of the year.
+    """
+    own = exact_scope(user, agreement)
+    return bool(own) and not held.exclude(organisation_id__in=own).exists()
 
 
 def _protected_figures(agreement: Agreement, year: int) -> AgreementFigures:
