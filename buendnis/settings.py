@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "buendnis.feedback",
     "buendnis.evaluation",
     "buendnis.operations",
+    "buendnis.api",
     # Account security (buendnis/accounts/security): throttling, second factor, sessions.
     "axes",
     "django_otp",
@@ -301,6 +302,9 @@ REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 # An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
 INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
 
+# REST API (buendnis/api): requests per personal token and window ("120/minute", "10/second",
+# "1000/hour"), counted in the shared cache; 0 switches the throttle off.
+API_TOKEN_RATE = env("API_TOKEN_RATE", "120/minute")
 # Account security (buendnis/accounts/security, docs/security.md).
 # Login throttling by django-axes with its database handler, so every worker sees the same
 # counts: after LOGIN_FAILURE_LIMIT failures for one username, or from one client address,

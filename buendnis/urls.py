@@ -11,6 +11,8 @@ urlpatterns = [
     path("beratung/", include("buendnis.counselling.urls")),
     path("auswertung/", include("buendnis.evaluation.urls")),
     path("", include("buendnis.feedback.urls")),
+    path("api/v1/", include("buendnis.api.urls")),
+    path("konto/api-schluessel/", include("buendnis.api.token_urls")),
     # Account security: second factor, sessions, unlocking (buendnis/accounts/security).
     path("konto/sicherheit/", include("buendnis.accounts.security.urls")),
     path("angebote/", include("buendnis.offers.urls")),

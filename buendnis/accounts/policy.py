@@ -72,6 +72,9 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # REST API (issue 15)
+    INDICATOR_VALUES = "indicator.values"
+    API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name, no secret)
     # Account security (accounts/security): one's own second factor and sessions; admins'
     # unlocking and second-factor reset.
     SECURITY_OWN = "security.own"
@@ -402,6 +405,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # REST API (issue 15): indicator values per period (exact or protected: the disclosure layer)
+    Action.INDICATOR_VALUES: _is_party,
+    Action.API_TOKEN_MANAGE: lambda user, obj: user.is_authenticated,
     # Account security: every signed-in user manages their own; admins unlock and reset.
     Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
     Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
@@ -456,6 +462,8 @@ OBJECT_ACTIONS = {
     # Public offers (issue 18)
     Action.OFFER_PUBLISH,
     Action.OFFER_CONTACT,
+    # REST API (issue 15)
+    Action.INDICATOR_VALUES,
 }
 
 

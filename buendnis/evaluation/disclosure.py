@@ -4,7 +4,8 @@ Every output that publishes figures outside the documenting organisation is run 
 its page or export runs it, while ``core.disclosure.record`` notes each figure: the
 agreement page's yearly figures, the counselling statistics by month and by quarter (the
 page, its CSV and its XLSX read the same selector), the feedback results with the format
-comparison and the indicator shares, and the § 8 report's ministry copy — every table,
+comparison and the indicator shares, the REST API's aggregate endpoints
+(``api.disclosure``), and the § 8 report's ministry copy — every table,
 fact and indicator — for each calendar year, the agreement years around it, and date
 ranges that differ by a month. ``core.disclosure.audit`` then lays all of it side by side.
 """
@@ -134,6 +135,10 @@ def collect(
             ),
         ]
         shared.append((f"Rückmeldungen {year}", lambda y=year: _feedback(agreement, y)))
+        # REST API (issue 15): the aggregate endpoints, as each persona calls them.
+        from buendnis.api.disclosure import api_outputs
+
+        per_viewer += api_outputs(agreement, year)
         for period in report_periods(agreement, year):
             shared.append(
                 (

@@ -1,0 +1,189 @@
+"""Benchmark the REST API: keyset pages against their raw SQL, and schemathesis at volume.
+
+    .venv/bin/python bench/api.py [--activities 100000] [--database-url URL]
+    .venv/bin/python bench/api.py --activities 2000 --cases 10000 --skip list
+
+(a) list: ``GET /api/v1/activities/`` through the whole stack (token, policy, selector,
+serialisation) for the first page and a deep page (¾ through one agreement's activities),
+beside exactly the SQL statements that request sent, run with ``cursor.execute``: the ratio is
+what the API's layers cost, and the deep page must cost what the first one costs (keyset).
+(b) schemathesis: generated requests (positive and negative) against ``/api/v1/schema/``
+until ``--cases`` are done; server errors and schema violations are counted.
+Writes ``bench/last-api-run.json``. See ``bench/README.md``.
+"""
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import ROOT, _setup_django, _timed, setup
+
+LIMIT = 50
+
+
+def _coordinator() -> tuple[Any, Any, str]:
+    """A coordinator of the first generated agreement's partner, with a read-write token."""
+    from buendnis.accounts.models import Membership, User
+    from buendnis.accounts.services import user_create
+    from buendnis.agreements.models import AgreementPartner
+    from buendnis.api.services import token_create
+
+    partner = (
+        AgreementPartner.objects.filter(role=AgreementPartner.Role.PARTNER)
+        .select_related("agreement", "organisation")
+        .order_by("agreement_id", "pk")
+        .first()
+    )
+    user = User.objects.filter(username="bench-api").first() or user_create(
+        username="bench-api",
+        password="bench-api-password",  # noqa: S106 (a throwaway bench database)
+        organisation=partner.organisation,
+        role=Membership.Role.KOORDINATION,
+    )
+    _token, secret = token_create(user=user, name="bench", scope="write")
+    return partner.agreement, partner.organisation, secret
+
+
+def bench_list() -> dict[str, Any]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from buendnis.activities.models import Activity
+    from buendnis.api.selectors import encode_cursor
+
+    settings.API_TOKEN_RATE = "0"  # noqa: S105 (a rate, no secret: throttle off)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    agreement, organisation, secret = _coordinator()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    mine = Activity.objects.filter(agreement=agreement, organisation=organisation)
+    total = mine.count()
+    deep_at = max(0, total * 3 // 4)
+    deep = mine.order_by("-starts_at", "-id")[deep_at]
+    out: dict[str, Any] = {"activities_of_agreement": total, "limit": LIMIT}
+    for name, cursor in (("first", None), ("deep", encode_cursor(deep))):
+        query = {
+            "agreement": agreement.slug,
+            "limit": LIMIT,
+            **({"cursor": cursor} if cursor else {}),
+        }
+
+        def api(query: dict[str, Any] = query) -> int:
+            response = client.get("/api/v1/activities/", query)
+            assert response.status_code == 200, response.content
+            return len(response.json()["results"])
+
+        with CaptureQueriesContext(connection) as captured:
+            api()
+        statements = [q["sql"] for q in captured.captured_queries]
+
+        def raw(statements: list[str] = statements) -> int:
+            rows: list[Any] = []
+            with connection.cursor() as db:
+                for sql in statements:
+                    db.execute(sql)
+                    if db.description is not None:
+                        rows = db.fetchall()
+            return len(rows)
+
+        api_s, rows = _timed(api)
+        raw_s, _raw_rows = _timed(raw)
+        out[name] = {
+            "position": 0 if cursor is None else deep_at,
+            "rows": rows,
+            "queries": len(statements),
+            "api_ms": api_s * 1000,
+            "raw_ms": raw_s * 1000,
+            "ratio": api_s / raw_s,
+        }
+    out["deep_over_first"] = out["deep"]["api_ms"] / out["first"]["api_ms"]
+    return out
+
+
+def bench_schemathesis(cases: int) -> dict[str, Any]:
+    from django.conf import settings
+    from schemathesis.generation import GenerationMode
+
+    from buendnis.activities.models import Activity
+    from buendnis.api.tests.conformance import Outcome, run
+
+    settings.API_TOKEN_RATE = "0"  # noqa: S105 (a rate, no secret: throttle off)
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # 4xx are expected here
+    agreement, organisation, secret = _coordinator()
+    activity = Activity.objects.filter(agreement=agreement, organisation=organisation).first()
+    total = Outcome()
+    started = time.perf_counter()
+    rounds = 0
+    while total.cases < cases:
+        rounds += 1
+        outcome = run(
+            secret=secret,
+            known={"slug": agreement.slug, "pk": activity.pk},
+            examples=100,
+            modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+            derandomize=False,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+        total.cases += outcome.cases
+        total.server_errors += outcome.server_errors
+        total.schema_violations += outcome.schema_violations
+        total.failures += outcome.failures
+        for status, count in outcome.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + count
+        print(
+            f"round {rounds}: {total.cases} cases, {total.server_errors} server errors, "
+            f"{total.schema_violations} schema violations",
+            file=sys.stderr,
+            flush=True,
+        )
+    return {
+        "cases": total.cases,
+        "rounds": rounds,
+        "server_errors": total.server_errors,
+        "schema_violations": total.schema_violations,
+        "statuses": {str(k): v for k, v in sorted(total.statuses.items())},
+        "failures": total.failures[:20],
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a temp SQLite file)")
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["list", "schemathesis"])
+    parser.add_argument(
+        "--reuse", action="store_true", help="time again on --database-url, no new data"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="buendnis-bench-api-") as tmp:
+        database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        _setup_django(database_url, tmp)
+        report: dict[str, Any] = {"database": database_url.split("@")[-1]}
+        if args.reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)
+        else:
+            report["generate"] = setup(args.activities)
+        print(json.dumps(report, indent=1), flush=True)
+        if "list" not in args.skip:
+            report["list"] = bench_list()
+            print(json.dumps(report["list"], indent=1), flush=True)
+        if "schemathesis" not in args.skip:
+            report["schemathesis"] = bench_schemathesis(args.cases)
+            print(json.dumps(report["schemathesis"], indent=1), flush=True)
+        (ROOT / "bench" / "last-api-run.json").write_text(json.dumps(report, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

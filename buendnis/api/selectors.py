@@ -1,0 +1,87 @@
+"""Reads for the API: keyset pagination and plain shapes of the domain's objects."""
+
+import base64
+import binascii
+import datetime
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from buendnis.activities.models import Activity
+
+MAX_LIMIT = 200
+
+
+class CursorInvalid(ValueError):
+    """The cursor is not one this API handed out."""
+
+
+def encode_cursor(activity: Activity) -> str:
+    """An opaque cursor after this activity in the order (-starts_at, -id)."""
+    raw = json.dumps([activity.starts_at.isoformat(), activity.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        starts_at, pk = json.loads(raw)
+        moment = datetime.datetime.fromisoformat(starts_at)
+        if moment.tzinfo is None or not isinstance(pk, int) or isinstance(pk, bool):
+            raise CursorInvalid(cursor)
+        return moment, pk
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise CursorInvalid(cursor) from error
+
+
+def keyset_page(
+    activities: QuerySet[Activity], *, cursor: str | None, limit: int
+) -> tuple[list[Activity], str | None]:
+    """One page after the cursor: a seek on (starts_at, id), so any page costs the same."""
+    activities = activities.order_by("-starts_at", "-id")
+    if cursor:
+        starts_at, pk = decode_cursor(cursor)
+        activities = activities.filter(
+            Q(starts_at__lt=starts_at) | Q(starts_at=starts_at, id__lt=pk)
+        )
+    rows = list(
+        activities.select_related("agreement", "format").prefetch_related(
+            "goals", "reach__category"
+        )[: limit + 1]
+    )
+    following = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], following
+
+
+def number(value: Any) -> Any:
+    """Decimals as int or float for JSON; marks and None stay as they are."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def activity_out(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.pk,
+        "agreement": activity.agreement.slug,
+        "organisation": activity.organisation_id,
+        "format": activity.format.key,
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "online": activity.online,
+        "kreis": activity.kreis_id,
+        "place_name": activity.place_name,
+        "status": activity.status,
+        "participants": activity.participants,
+        "first_timers": activity.first_timers,
+        "external_ref": activity.external_ref,
+        "version": activity.version,
+        "goals": sorted(goal.code for goal in activity.goals.all()),
+        "reach": [
+            {"category": f"{r.category.dimension}.{r.category.key}", "count": r.count}
+            for r in activity.reach.all()
+        ],
+    }
