@@ -15,7 +15,12 @@ from buendnis.agreements.importer.text import (
 
 _WORD = r"[^\W\d_][^\W\d_'’]*"
 _NAME_TOKEN = re.compile(rf"^(?:{_WORD}(?:-{_WORD})*|[^\W\d_]\.)$")
-_TITLES = frozenset({"dr.", "prof.", "dr.-ing.", "dipl.-ing.", "dipl.-päd.", "mag.", "pd"})
+_TITLES = frozenset(
+    {
+        "dr.", "prof.", "dr.-ing.", "dipl.-ing.", "dipl.-päd.", "mag.", "pd", "med.", "phil.",
+        "rer.", "nat.", "pol.", "h.", "c.", "h.c.", "jur.", "dr.in", "mba", "m.a.", "ll.m.",
+    }
+)  # fmt: skip
 _PARTICLES = frozenset({"von", "van", "de", "der", "zu", "da", "di", "del", "ter", "ten", "al"})
 _ROLE_HINT = re.compile(
     r"minister|vorsitz|geschäftsführ|präsident|vorstand|direktor|leiter|leitung|sprecher"
@@ -75,12 +80,52 @@ def _columns(lines: list[str]) -> list[list[str]]:
     return columns
 
 
+def one_line_person(line: str) -> str | None:
+    """The name that opens a one-line signature „Dr. Name, Funktion, Organisation“."""
+    head = line.split(",", 1)[0].strip()
+    return head if "," in line and looks_like_person(head) else None
+
+
+def _one_line(line: str, partners: list[str], given: str) -> _Signatory | None:
+    """Read „Titel Name, Funktion, Organisation“ (or „Name, Funktion“) from one line."""
+    name = one_line_person(line)
+    if name is None:
+        return None
+    parts = [part.strip() for part in line.split(",")[1:] if part.strip()]
+    signatory = _Signatory(name=name, organisation=[given] if given else [])
+    signatory.organisation_given = bool(given)
+    # The organisation is the first part that names one; it may contain commas itself
+    # („Verband binationaler Familien und Partnerschaften, iaf e.V.“).
+    start = next(
+        (
+            i
+            for i, part in enumerate(parts)
+            if _is_organisation(part, partners)
+            or (has_legal_form(", ".join(parts[i:])) and not _ROLE_HINT.search(part))
+        ),
+        None,
+    )
+    if start is None:
+        signatory.function = [", ".join(parts)] if parts else []
+        signatory.last = "function"
+        return signatory
+    signatory.function = [", ".join(parts[:start])] if start else []
+    if not given:
+        signatory.organisation = [", ".join(parts[start:])]
+    signatory.last = "organisation"
+    return signatory
+
+
 def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
     signatories: list[_Signatory] = []
     current: _Signatory | None = None
     given = ""
     for line in lines:
         if _FILLER.match(line) or parse_place_line(line) is not None:
+            continue
+        if one_line := _one_line(line, partners, given):
+            current, given = one_line, ""
+            signatories.append(current)
             continue
         if current is None and given and starts_lowercase(line):
             given = join_lines([given, line])
