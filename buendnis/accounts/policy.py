@@ -59,6 +59,9 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Agreement import and text corrections (issue 14, import)
+    AGREEMENT_IMPORT = "agreement.import"
+    AGREEMENT_EDIT = "agreement.edit"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -239,6 +242,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.EVALUATION_REOPEN: _coordinates_agreement,
     Action.REPORT_VIEW: _is_party,
     Action.REPORT_INTERNAL: _documents_for,
+    # Agreement import and text corrections (issue 14, import): the installation admin.
+    Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
+    Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -271,6 +277,8 @@ OBJECT_ACTIONS = {
     Action.EVALUATION_REOPEN,
     Action.REPORT_VIEW,
     Action.REPORT_INTERNAL,
+    # Agreement text corrections (issue 14, import)
+    Action.AGREEMENT_EDIT,
 }
 
 
