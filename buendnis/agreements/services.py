@@ -405,21 +405,14 @@ def agreement_correct(
 ) -> AgreementTextVersion | None:
     """Correct an agreement's text; once it is in force, only as a new version with a reason.
 
-    Returns the version row recorded for an agreement in force, None before that.
+    Returns the version row recorded for an agreement in force, None before that or when
+    nothing changed.
     """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    version = None
-    if agreement_in_force(agreement=agreement):
-        if not reason.strip():
-            raise ReasonRequired("An agreement in force changes only with a reason.")
-        latest = agreement.text_versions.order_by("-number").first()
-        version = AgreementTextVersion.objects.create(
-            agreement=agreement,
-            number=(latest.number + 1) if latest else 1,
-            reason=reason.strip(),
-            previous=agreement_text_snapshot(agreement=agreement),
-            created_by=user,
-        )
+    in_force = agreement_in_force(agreement=agreement)
+    if in_force and not reason.strip():
+        raise ReasonRequired("An agreement in force changes only with a reason.")
+    previous = agreement_text_snapshot(agreement=agreement)
     agreement.title = parsed.title
     agreement.subtitle = parsed.subtitle
     agreement.topic = parsed.topic
@@ -429,4 +422,13 @@ def agreement_correct(
         agreement.status = Agreement.Status.ACTIVE
     agreement.save(update_fields=["title", "subtitle", "topic", "place", "signed_on", "status"])
     _write_text(agreement, parsed)
-    return version
+    if not in_force or agreement_text_snapshot(agreement=agreement) == previous:
+        return None
+    latest = agreement.text_versions.order_by("-number").first()
+    return AgreementTextVersion.objects.create(
+        agreement=agreement,
+        number=(latest.number + 1) if latest else 1,
+        reason=reason.strip(),
+        previous=previous,
+        created_by=user,
+    )
