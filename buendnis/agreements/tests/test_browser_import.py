@@ -84,6 +84,12 @@ def test_it_imports_a_new_agreement_from_a_pdf_and_fixes_the_preview(
 
     page.goto(f"{live_server.url}/vereinbarungen/")  # type: ignore[attr-defined]
     page.get_by_role("link", name="Vereinbarung importieren").click()
+    recipe = tmp_path / "rezept.txt"
+    recipe.write_text("Apfelkuchen\n\nMehl, Butter und Äpfel.\n", encoding="utf-8")
+    page.get_by_label("Vereinbarung als PDF- oder Textdatei").set_input_files(str(recipe))
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+    assert "keine Vereinbarung" in page.locator("#error-summary").inner_text()
+
     page.get_by_label("Vereinbarung als PDF- oder Textdatei").set_input_files(str(pdf))
     page.get_by_role("button", name="Hochladen und prüfen").click()
 
@@ -105,6 +111,13 @@ def test_it_imports_a_new_agreement_from_a_pdf_and_fixes_the_preview(
         "Hessisches Ministerium für Soziales und Integration"
     )
     page.get_by_label("Unterzeichnet am").fill("2026-06-02")
+    page.get_by_label("Titel", exact=True).fill("")
+    page.get_by_role("button", name="Vereinbarung speichern").click()
+    summary = page.locator("#error-summary")
+    assert "Titel: Dieses Feld ist zwingend erforderlich." in summary.inner_text()
+    assert Agreement.objects.count() == 0
+
+    page.get_by_label("Titel", exact=True).fill("Ankommen im Quartier")
     page.get_by_role("button", name="Erneut prüfen").click()
 
     assert page.locator("[data-in-force]").inner_text().startswith("In Kraft ab 3. Juni 2026")
