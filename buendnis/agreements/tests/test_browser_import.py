@@ -56,7 +56,7 @@ class _Pdf(FPDF):
 
 
 def _fifth_agreement_pdf(path: Path) -> Path:
-    pdf = _Pdf(format="A5")
+    pdf = _Pdf(format=(148, 210))  # A5 in millimetres
     pdf.add_font("DejaVu", fname=str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", style="B", fname=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(True, margin=20)
