@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from buendnis.agreements.importer.names import has_legal_form
+from buendnis.agreements.importer.signatures import ORG_HINT
 from buendnis.agreements.importer.text import (
     ends_with_connector,
     join_lines,
@@ -22,6 +23,9 @@ _TOPIC_START = re.compile(r"^(?:über|betreffend|bezüglich|hinsichtlich|zum The
 _TOPIC_LEAD = re.compile(
     r"^(?:über|betreffend|bezüglich|hinsichtlich)\s+(?:(?:den|die|das)\s+)?", re.I
 )
+# „dem Land Hessen, vertreten durch das Hessische Ministerium …, dieses vertreten durch …“
+_REPRESENTED = re.compile(r",?\s*(?:vertreten|handelnd)\s+durch\s+", re.IGNORECASE)
+_TRAILING_PRONOUN = re.compile(r",?\s*(?:dieses|diese|dieser|dies)\s*$", re.IGNORECASE)
 _DOCUMENT_KIND = re.compile(r"^\w*(?:vereinbarung|bündnis|erklärung)$", re.IGNORECASE)
 _INLINE_SPLIT = re.compile(
     r",\s+(?=(?:dem|der|den|die|das)\s+[A-ZÄÖÜ])"
@@ -127,6 +131,18 @@ def _split_partners(lines: list[str]) -> tuple[list[str], list[str]]:
     return partners, []
 
 
+def acting_party(name: str) -> str:
+    """The party that acts: an organisation named after „vertreten durch“, never a person."""
+    parts = _REPRESENTED.split(name)
+    party = parts[0]
+    for part in parts[1:]:
+        part = _TRAILING_PRONOUN.sub("", part).strip(" ,")
+        if not ORG_HINT.search(part):
+            break
+        party = part
+    return _TRAILING_PRONOUN.sub("", party).strip(" ,")
+
+
 def _topic(block: str) -> str:
     """„über den Schutz geflüchteter Kinder“ → „Schutz geflüchteter Kinder“."""
     topic = _TOPIC_LEAD.sub("", block)
@@ -156,7 +172,7 @@ def parse_preamble(lines: list[str]) -> Preamble:
             blocks = [blocks[1], blocks[0].capitalize(), *blocks[2:]]
         preamble.title, rest_blocks = (blocks[0], blocks[1:]) if blocks else ("", [])
     partners, topic_lines = _split_partners(tail)
-    preamble.partners = partners
+    preamble.partners = [acting_party(partner) for partner in partners]
     topic_blocks = [_topic(block) for block in _blocks(topic_lines)]
     if topic_blocks:
         preamble.subtitle = " – ".join(rest_blocks)

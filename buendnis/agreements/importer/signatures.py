@@ -28,7 +28,7 @@ _ROLE_HINT = re.compile(
     r"|vertreter|schatzmeister",
     re.IGNORECASE,
 )
-_ORG_HINT = re.compile(
+ORG_HINT = re.compile(
     r"ministerium|verband|stiftung|netzwerk|verein|institut|zentrale|gesellschaft|jugendring"
     r"|bildungsstätte|gemeinschaft|akademie|kirche|landkreis|beirat|initiative|bündnis"
     r"|caritas|diakonie|\bawo\b|\bdrk\b|\bstadt\b|\bamt\b",
@@ -50,7 +50,7 @@ class _Signatory:
 def looks_like_person(line: str) -> bool:
     """Tell whether a line is a person's name such as "Dr. Hiltrud Stöcker-Zafari"."""
     tokens = [token for token in line.split() if token.casefold() not in _TITLES]
-    if not 2 <= len(tokens) <= 5 or _ROLE_HINT.search(line) or _ORG_HINT.search(line):
+    if not 2 <= len(tokens) <= 5 or _ROLE_HINT.search(line) or ORG_HINT.search(line):
         return False
     if has_legal_form(line) or not tokens[0][:1].isupper():
         return False
@@ -63,7 +63,7 @@ def looks_like_person(line: str) -> bool:
 def _is_organisation(line: str, partners: list[str]) -> bool:
     if any(part_of(line, partner) for partner in partners):
         return True
-    return bool(_ORG_HINT.search(line)) or has_legal_form(line)
+    return bool(ORG_HINT.search(line)) or has_legal_form(line)
 
 
 def _columns(lines: list[str]) -> list[list[str]]:

@@ -212,3 +212,25 @@ def test_it_reads_the_new_layouts_as_pdfs_like_their_text(tmp_path: Path, name: 
     for paragraph in from_pdf.paragraphs:
         assert "Entwurf des Ministeriums" not in paragraph.body
         assert "\u2010" not in paragraph.body and "\u00ad" not in paragraph.body
+
+
+def test_it_names_the_acting_organisation_not_its_representatives() -> None:
+    text = (
+        "„Gemeinsam stark“\n\nVereinbarung zwischen\n\n"
+        "dem Deutschen Kinderschutzbund Landesverband Hessen e.V.,\n"
+        "vertreten durch die Vorsitzende Dr. Sabine Reuter,\n\nund\n\n"
+        "dem Land Hessen, vertreten durch das Hessische Ministerium für Soziales und Integration,\n"
+        "dieses vertreten durch die Staatsministerin Heike Hofmann\n\n"
+        "§ 1 Präambel\n\nDie Bündnispartner arbeiten zusammen.\n\n"
+        "§ 2 Schluss\n\nDiese Vereinbarung tritt am Tage nach der Unterzeichnung in Kraft.\n\n"
+        "Wiesbaden, den 3. Juni 2024\n\n"
+        "Dr. Sabine Reuter, Vorsitzende, Deutscher Kinderschutzbund Landesverband Hessen e.V.\n"
+        "Heike Hofmann, Staatsministerin, Hessisches Ministerium für Soziales und Integration\n"
+    )
+    parsed = parse_agreement_text(text)
+    kinderschutzbund = "Deutscher Kinderschutzbund Landesverband Hessen e.V."
+    assert [p.name for p in parsed.partners] == [kinderschutzbund, HMSI]
+    assert _signatories(parsed) == [
+        ("Dr. Sabine Reuter", "Vorsitzende", kinderschutzbund),
+        ("Heike Hofmann", "Staatsministerin", HMSI),
+    ]
