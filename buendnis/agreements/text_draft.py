@@ -269,7 +269,14 @@ def doubts(draft: Draft) -> list[Doubt]:
                     % {"name": signatory["name"], "organisation": organisation},
                 )
             )
-        elif not organisation and signatory["name"]:
+        if signatory["name"] and not signatory["function"]:
+            found.append(
+                Doubt(
+                    f"signatory-{index}",
+                    _("In welcher Funktion unterschreibt %(name)s?") % {"name": signatory["name"]},
+                )
+            )
+        if not organisation and signatory["name"]:
             found.append(
                 Doubt(
                     f"signatory-{index}",

@@ -112,8 +112,22 @@ def _one_line(line: str, partners: list[str], given: str) -> _Signatory | None:
     signatory.function = [", ".join(parts[:start])] if start else []
     if not given:
         signatory.organisation = [", ".join(parts[start:])]
-    signatory.last = "organisation"
+    # Name, function and organisation are complete: the next line belongs to someone else.
+    signatory.last = "complete" if signatory.function else "organisation"
     return signatory
+
+
+_ARTICLE = re.compile(r"^(?:der|die|das)\s+", re.IGNORECASE)
+
+
+def _role_then_person(line: str) -> tuple[str, str] | None:
+    """Read „Staatsministerin Heike Hofmann“ (function before the name) as (function, name)."""
+    words = _ARTICLE.sub("", line).split()
+    for cut in (1, 2):
+        function, name = " ".join(words[:cut]), " ".join(words[cut:])
+        if _ROLE_HINT.search(function) and looks_like_person(name):
+            return function, name
+    return None
 
 
 def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
@@ -127,11 +141,26 @@ def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
             current, given = one_line, ""
             signatories.append(current)
             continue
+        if role_and_name := _role_then_person(line):
+            current = _Signatory(
+                name=role_and_name[1],
+                organisation=[given] if given else [],
+                function=[role_and_name[0]],
+                organisation_given=bool(given),
+                last="function",
+            )
+            given = ""
+            signatories.append(current)
+            continue
         if current is None and given and starts_lowercase(line):
             given = join_lines([given, line])
             continue
         if current is not None and current.last != "name":
-            bucket = current.organisation if current.last == "organisation" else current.function
+            bucket = (
+                current.organisation
+                if current.last in ("organisation", "complete")
+                else current.function
+            )
             if starts_lowercase(line) or ends_with_connector(join_lines(bucket)):
                 bucket.append(line)
                 continue
@@ -142,7 +171,7 @@ def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
             current = _Signatory(name=line, organisation=[given] if given else [])
             current.organisation_given, given = bool(given), ""
             signatories.append(current)
-        elif current is None:
+        elif current is None or current.last == "complete":
             continue
         elif _is_organisation(line, partners):
             if not current.organisation_given:

@@ -25,8 +25,8 @@ def _draft(labels: list[str], **changes: object) -> Draft:
         ],
         "paragraphs": [{"label": label, "heading": "H", "body": "B."} for label in labels],
         "signatories": [
-            {"name": "Lena Vogt", "function": "", "organisation": "Netzwerk e.V."},
-            {"name": "Heike Hofmann", "function": "", "organisation": "Ministerium"},
+            {"name": "Lena Vogt", "function": "Vorsitzende", "organisation": "Netzwerk e.V."},
+            {"name": "Heike Hofmann", "function": "Ministerin", "organisation": "Ministerium"},
         ],
     }
     draft.update(changes)
@@ -61,7 +61,9 @@ def test_it_doubts_missing_signatures_date_place_and_strangers() -> None:
 
     draft = _draft(["1"])
     draft["signatories"][1]["organisation"] = "Landkreis Fulda"
+    draft["signatories"][0]["function"] = ""
     messages = _messages(draft)
+    assert "In welcher Funktion unterschreibt Lena Vogt?" in messages
     assert "Heike Hofmann unterschreibt für „Landkreis Fulda“, keinen der Bündnispartner." in (
         messages
     )

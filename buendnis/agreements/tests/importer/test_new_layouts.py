@@ -234,3 +234,14 @@ def test_it_names_the_acting_organisation_not_its_representatives() -> None:
         ("Dr. Sabine Reuter", "Vorsitzende", kinderschutzbund),
         ("Heike Hofmann", "Staatsministerin", HMSI),
     ]
+
+
+def test_it_reads_a_signature_with_the_function_before_the_name() -> None:
+    text = (SAMPLES / "kinder-stark-machen.txt").read_text(encoding="utf-8")
+    text = text.replace(
+        "Heike Hofmann, Staatsministerin, Hessisches Ministerium für Soziales und Integration",
+        "Die Staatsministerin Heike Hofmann\nHessisches Ministerium für Soziales und Integration",
+    )
+    parsed = parse_agreement_text(text)
+    assert _signatories(parsed)[1] == ("Heike Hofmann", "Staatsministerin", HMSI)
+    assert len(parsed.signatories) == 2
