@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.accounts.services import organisation_find
+from buendnis.agreements.importer import ParsedPartner
 from buendnis.agreements.models import (
     Agreement,
     AgreementPartner,
@@ -96,3 +98,15 @@ def procedure_pending_for(*, procedure: DocumentationProcedure, organisation_ids
         p.organisation_id in organisation_ids and p.organisation_id not in approved
         for p in procedure.agreement.partners.all()
     )
+
+
+def known_organisations(*, partners: list[ParsedPartner]) -> dict[str, int]:
+    """Map each partner name to the id of the organisation known by it or an alias."""
+    known = {}
+    for partner in partners:
+        organisation = organisation_find(name=partner.name)
+        for alias in partner.aliases:
+            organisation = organisation or organisation_find(name=alias)
+        if organisation is not None:
+            known[partner.name] = organisation.pk
+    return known

@@ -95,8 +95,8 @@ def draft_from_snapshot(snapshot: dict[str, Any], organisation_ids: list[int]) -
     }
 
 
-def draft_from_post(data: QueryDict) -> Draft:
-    """Read the posted preview as it stands, valid or not; rows marked for removal go."""
+def draft_from_post(data: QueryDict, *, keep_removed: bool = False) -> Draft:
+    """Read the posted preview as it stands, valid or not; rows ticked for removal go."""
     draft: Draft = {key: data.get(key, "").strip() for key in MAIN_FIELDS}
     for section in SECTIONS:
         try:
@@ -106,7 +106,7 @@ def draft_from_post(data: QueryDict) -> Draft:
         rows = []
         for index in range(total):
             prefix = f"{section}-{index}-"
-            if data.get(prefix + "DELETE"):
+            if data.get(prefix + "DELETE") and not keep_removed:
                 continue
             rows.append({name: data.get(prefix + name, "").strip() for name in FIELDS[section]})
         draft[section] = rows

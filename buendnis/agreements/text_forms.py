@@ -164,8 +164,14 @@ class TextForms:
         )
         self.problems: list[str] = []
 
-    def _kept(self, formset: forms.BaseFormSet) -> list[forms.Form]:
-        return [form for form in formset.forms if not formset._should_delete_form(form)]
+    @staticmethod
+    def _kept(formset: forms.BaseFormSet) -> list[forms.Form]:
+        """The rows not ticked for removal (call after validation)."""
+        return [
+            form
+            for form in formset.forms
+            if not (getattr(form, "cleaned_data", None) or {}).get("DELETE")
+        ]
 
     def is_valid(self) -> bool:
         """Validate every row, then what only holds across rows."""
@@ -195,9 +201,9 @@ class TextForms:
     def errors(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary, in the order of the page."""
         found: list[tuple[str, str]] = [("text-problems", problem) for problem in self.problems]
-        forms_in_order = [self.main]
+        forms_in_order: list[forms.Form] = [self.main]
         for formset in (self.partners, self.paragraphs, self.signatories):
-            forms_in_order += formset.forms
+            forms_in_order += self._kept(formset)
             found += [("text-problems", str(error)) for error in formset.non_form_errors()]
         for form in forms_in_order:
             for name, errors in form.errors.items():

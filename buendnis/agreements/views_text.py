@@ -8,14 +8,14 @@ import datetime
 
 from django.contrib import messages
 from django.db import IntegrityError
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.policy import Action, can, requires
-from buendnis.accounts.services import organisation_find
-from buendnis.agreements import services, text_draft
+from buendnis.agreements import selectors, services, text_draft
 from buendnis.agreements.importer import AgreementImportError
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.text_forms import AgreementUploadForm, TextForms
@@ -48,10 +48,10 @@ def _render_text_form(
 ) -> HttpResponse:
     doubts = text_draft.doubts(draft)
 
-    def rows(formset: object, kind: str) -> list[dict[str, object]]:
+    def rows(formset: BaseFormSet, kind: str) -> list[dict[str, object]]:
         return [
             {"form": form, "doubts": [d for d in doubts if d.target == f"{kind}-{index}"]}
-            for index, form in enumerate(formset.forms)  # type: ignore[attr-defined]
+            for index, form in enumerate(formset.forms)
         ]
 
     context = {
@@ -128,13 +128,16 @@ def _handle_post(request: HttpRequest, *, agreement: Agreement | None) -> HttpRe
                 messages.success(request, _("Die Änderungen sind gespeichert."))
         except AgreementImportError as error:
             forms.problems.append(str(error))
+        except services.ReasonRequired:
+            forms.problems.append(_("Bitte geben Sie den Grund der Änderung an."))
         except IntegrityError:
             forms.problems.append(
                 _("Die Vereinbarung konnte nicht gespeichert werden; bitte erneut versuchen.")
             )
         else:
             return redirect("agreements:detail", slug=saved.slug)
-    draft["signed_on"] = request.POST.get("signed_on", "")
+    # The bound rows still hold those ticked for removal; the doubts must count them too.
+    draft = text_draft.draft_from_post(request.POST, keep_removed=True)
     return _render_text_form(
         request, forms=forms, draft=draft, agreement=agreement, filename=filename, status=400
     )
@@ -146,13 +149,7 @@ def agreement_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AgreementUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            known = {}
-            for partner in form.parsed.partners:
-                organisation = organisation_find(name=partner.name)
-                for alias in partner.aliases:
-                    organisation = organisation or organisation_find(name=alias)
-                if organisation is not None:
-                    known[partner.name] = organisation.pk
+            known = selectors.known_organisations(partners=form.parsed.partners)
             draft = text_draft.draft_from_parsed(form.parsed, known)
             return _show_draft(request, draft, agreement=None, filename=form.files["file"].name)
         status = 400
