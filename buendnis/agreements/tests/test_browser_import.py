@@ -135,3 +135,16 @@ def test_it_imports_a_new_agreement_from_a_pdf_and_fixes_the_preview(
     assert agreement.subtitle == "Fünfte Integrationsvereinbarung des Landes Hessen"
     assert agreement.topic == "Begegnung in der Nachbarschaft"
     assert str(agreement.in_force_on) == "2026-06-03"
+
+    # In force now: a later correction needs a reason and is kept as a version.
+    page.get_by_role("link", name="Text, Partner und Unterzeichnung bearbeiten").click()
+    page.locator("#paragraph-2").get_by_label("Text").fill(
+        "Jedes Jahr findet in mindestens zwölf Quartieren ein gemeinsames Fest statt."
+    )
+    page.get_by_role("button", name="Änderungen speichern").click()
+    assert "Grund der Änderung" in page.locator("#error-summary").inner_text()
+    page.get_by_label("Grund der Änderung").fill("Zahl der Feste nach Abstimmung berichtigt")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    assert "zwölf Quartieren" in page.locator("#p2a").inner_text()
+    versions = page.locator("#text-versions").inner_text()
+    assert "Zahl der Feste nach Abstimmung berichtigt" in versions

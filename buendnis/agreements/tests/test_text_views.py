@@ -119,6 +119,16 @@ def test_it_shows_the_parsed_agreement_with_its_doubts(admin_user: User) -> None
     assert _row_counts() == before
 
 
+def test_it_speaks_english_when_asked(admin_user: User, settings: Any) -> None:
+    client = _client(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = KINDER.read_text(encoding="utf-8").split("Dr. Sabine Reuter")[0]
+    response = _upload(client, "kinder.txt", text.encode())
+    assert "No signatories found." in response.text
+    assert "Save agreement" in response.text
+    assert "does it belong to § 3" in response.text
+
+
 def test_it_links_a_partner_to_the_organisation_it_already_knows(
     admin_user: User, ministry_org: Organisation
 ) -> None:
@@ -269,13 +279,19 @@ def _encrypted_pdf(tmp_path: Path) -> bytes:
         ("encrypted", None, "verschlüsselt"),
         ("rezept.txt", "Apfelkuchen\n\nMehl, Butter, Äpfel.\n".encode(), "keine Vereinbarung"),
         ("vereinbarung.docx", KINDER.read_bytes(), "nur .txt und .pdf"),
+        ("scan.pdf", "blank", "keinen auslesbaren Text"),
     ],
 )
 def test_it_refuses_a_bad_upload_with_one_message(
-    admin_user: User, tmp_path: Path, name: str, content: bytes | None, says: str
+    admin_user: User, tmp_path: Path, name: str, content: bytes | str | None, says: str
 ) -> None:
     if content is None:
         name, content = "verschluesselt.pdf", _encrypted_pdf(tmp_path)
+    elif content == "blank":
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(tmp_path / name)
+        content = (tmp_path / name).read_bytes()
     client = _client(admin_user)
     client.get(reverse("agreements:import"))
     before = _row_counts()
