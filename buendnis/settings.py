@@ -212,3 +212,6 @@ LOGGING = {
 # this many hours and dropped when the same user asks for a new report.
 REPORT_JOBS_THREADED = env_bool("REPORT_JOBS_THREADED", True)
 REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
+
+# An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
+INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))

@@ -83,3 +83,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """A one-time link by e-mail that lets a new person set up their account in one role.
+
+    Only a hash of the link's token is stored, so a copy of the database opens no account.
+    """
+
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("Gültig bis"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        indexes = [models.Index(fields=["organisation", "accepted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.organisation} ({self.get_role_display()})"

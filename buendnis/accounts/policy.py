@@ -59,6 +59,12 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Organisations and people (issue 14)
+    ACCOUNT_MANAGE = "account.manage"
+    ORGANISATION_MANAGE = "organisation.manage"
+    PEOPLE_LIST = "people.list"
+    PEOPLE_MANAGE = "people.manage"
+    ROLE_ASSIGN = "role.assign"
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
@@ -199,6 +205,81 @@ def _speaks_for_partner(user: AnyUser, agreement: Any) -> bool:
     return _party_in_role(user, agreement, Role.KOORDINATION, Role.MINISTERIUM)
 
 
+# --- organisations and people (issue 14) ---------------------------------------------
+
+# Who manages whose accounts: a coordinator their organisation's staff, a ministry officer
+# the ministry's officers; the roles each of them may hand out there.
+MANAGING_ROLES = {
+    Role.KOORDINATION: (Role.FACHKRAFT, Role.KOORDINATION),
+    Role.MINISTERIUM: (Role.MINISTERIUM,),
+}
+
+
+def managed_organisation_ids(user: AnyUser) -> set[int]:
+    """Ids of the organisations whose people the user manages (not for admins: all)."""
+    return organisation_ids(user, *MANAGING_ROLES)
+
+
+def _admin_assignable(organisation: Any) -> tuple[str, ...]:
+    """The roles an admin may give in an organisation of this kind."""
+    from buendnis.accounts.models import Organisation
+
+    if organisation.kind == Organisation.Kind.MINISTRY:
+        return (Role.MINISTERIUM, Role.ADMIN)
+    return (Role.FACHKRAFT, Role.KOORDINATION, Role.ADMIN)
+
+
+def _may_assign_role(user: AnyUser, membership: Any) -> bool:
+    """May the user give this (unsaved) membership: this role in this organisation?"""
+    if membership is None or not user.is_authenticated:
+        return False
+    organisation = membership.organisation
+    if is_admin(user):
+        return membership.role in _admin_assignable(organisation)
+    return any(
+        organisation.pk in organisation_ids(user, managing) and membership.role in roles
+        for managing, roles in MANAGING_ROLES.items()
+    )
+
+
+def assignable_roles(user: AnyUser, organisation: Any) -> list[str]:
+    """The roles the user may give in the organisation, in the order of ``Role``."""
+    return [
+        role
+        for role in Role.values
+        if _may_assign_role(user, Membership(organisation=organisation, role=role))
+    ]
+
+
+def _may_manage_people(user: AnyUser, target: Any) -> bool:
+    """Admins manage everyone; others an organisation they manage and the people wholly in it.
+
+    A person who also works for an organisation the user does not manage, and an admin, are
+    someone else's to manage.
+    """
+    from buendnis.accounts.models import Organisation
+
+    if target is None or not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    managed = managed_organisation_ids(user)
+    if isinstance(target, Organisation):
+        return target.pk in managed
+    if target.is_superuser:
+        return False
+    held = {(m.organisation_id, m.role) for m in target.memberships.all()}
+    if not held or any(role == Role.ADMIN for _, role in held):
+        return False
+    return all(
+        any(
+            organisation_id in organisation_ids(user, managing) and role in roles
+            for managing, roles in MANAGING_ROLES.items()
+        )
+        for organisation_id, role in held
+    )
+
+
 RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PUBLIC: lambda user, obj: True,
     Action.DASHBOARD_VIEW: lambda user, obj: user.is_authenticated,
@@ -242,6 +323,12 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.EVALUATION_REOPEN: _coordinates_agreement,
     Action.REPORT_VIEW: _is_party,
     Action.REPORT_INTERNAL: _documents_for,
+    # Organisations and people (issue 14): the objects are an Organisation or a User.
+    Action.ACCOUNT_MANAGE: lambda user, obj: user.is_authenticated,
+    Action.ORGANISATION_MANAGE: lambda user, obj: is_admin(user),
+    Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
+    Action.PEOPLE_MANAGE: _may_manage_people,
+    Action.ROLE_ASSIGN: _may_assign_role,
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
@@ -277,6 +364,9 @@ OBJECT_ACTIONS = {
     Action.EVALUATION_REOPEN,
     Action.REPORT_VIEW,
     Action.REPORT_INTERNAL,
+    # Organisations and people (issue 14)
+    Action.PEOPLE_MANAGE,
+    Action.ROLE_ASSIGN,
     # Agreement text corrections (issue 14, import)
     Action.AGREEMENT_EDIT,
 }

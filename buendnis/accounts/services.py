@@ -1,8 +1,19 @@
-"""Writes for organisations, users and memberships."""
+"""Writes for organisations, users, memberships and invitations."""
 
+import datetime
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from buendnis.accounts.models import Membership, Organisation, User
+from buendnis.accounts.models import Invitation, Membership, Organisation, User
+from buendnis.accounts.policy import MANAGING_ROLES, Action, can
 
 
 def _name_key(name: str) -> frozenset[str]:
@@ -77,4 +88,258 @@ def user_create(
         raise ValueError("Only admins may have no organisation")
     else:
         Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+# --- organisations and people (issue 14) ---------------------------------------------
+
+
+class NotAllowed(Exception):
+    """A change the acting person may not make; the message says why, for the page."""
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, kind: str, short_name: str = "", sector: str = "", aliases: list[str]
+) -> Organisation:
+    """Create an organisation (the admin's page); names are unique."""
+    return Organisation.objects.create(
+        name=name,
+        kind=kind,
+        short_name=short_name,
+        sector=sector or Organisation.Sector.OTHER,
+        aliases=_clean_aliases(aliases, name),
+    )
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    sector: str = "",
+    aliases: list[str],
+) -> Organisation:
+    """Change an organisation's names, kind and sector."""
+    organisation.name = name
+    organisation.kind = kind
+    organisation.short_name = short_name
+    organisation.sector = sector or Organisation.Sector.OTHER
+    organisation.aliases = _clean_aliases(aliases, name)
+    organisation.save(update_fields=["name", "kind", "short_name", "sector", "aliases"])
+    return organisation
+
+
+def _clean_aliases(aliases: list[str], name: str) -> list[str]:
+    seen: list[str] = []
+    for alias in (a.strip() for a in aliases):
+        if alias and alias != name and alias not in seen:
+            seen.append(alias)
+    return seen
+
+
+def organisation_has_records(*, organisation: Organisation) -> bool:
+    """Whether anything at all refers to the organisation (people, agreements, activities …)."""
+    for relation in Organisation._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many:
+            if getattr(organisation, relation.get_accessor_name()).exists():
+                return True
+        elif model._default_manager.filter(**{relation.field.name: organisation}).exists():
+            return True
+    return False
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Delete an organisation nothing refers to; one with records is never deleted."""
+    if organisation_has_records(organisation=organisation):
+        raise NotAllowed(_("Die Organisation hat Einträge und kann nicht gelöscht werden."))
+    organisation.delete()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    invited_by: User,
+    accept_url: Callable[[str], str],
+) -> Invitation:
+    """Invite someone by e-mail to join the organisation in the role; send the one-time link.
+
+    ``accept_url`` turns the token into the absolute link; only the token's hash is kept. A
+    still open invitation to the same address and organisation is replaced.
+    """
+    if not can(invited_by, Action.ROLE_ASSIGN, Membership(organisation=organisation, role=role)):
+        raise NotAllowed(_("Diese Rolle können Sie hier nicht vergeben."))
+    now = timezone.now()
+    Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_DAYS),
+    )
+    context = {
+        "invitation": invitation,
+        "url": accept_url(token),
+        "inviter": invited_by.get_full_name() or invited_by.get_username(),
+        "days": settings.INVITATION_DAYS,
+    }
+    subject = render_to_string("accounts/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/invitation_email.txt", context)
+    EmailMessage(subject=subject, body=body, to=[email]).send()
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    """Withdraw an invitation that has not been used; its link stops working."""
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def invitation_open(*, token: str) -> Invitation | None:
+    """The invitation the link's token belongs to, if it can still be used."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(
+            token_hash=_token_hash(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, username: str, password: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """Use the link once: create the account with the invited role, and spend the link."""
+    invitation = invitation_open(token=token)
+    if invitation is None:
+        raise NotAllowed(_("Der Link ist ungültig, abgelaufen oder wurde schon benutzt."))
+    # Spend the link first, conditionally, so two submissions cannot both create an account.
+    spent = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+    if spent != 1:
+        raise NotAllowed(_("Der Link ist ungültig, abgelaufen oder wurde schon benutzt."))
+    user = user_create(
+        username=username,
+        password=password,
+        organisation=invitation.organisation,
+        role=invitation.role,
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
+    return user
+
+
+def _last_manager(*, user: User) -> bool:
+    """Whether the user is the last active manager (coordinator, officer) of an organisation."""
+    return any(
+        _last_manager_of(membership)
+        for membership in user.memberships.filter(role__in=list(MANAGING_ROLES))
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
+    """Give the person another role in the same organisation."""
+    if role == membership.role:
+        return membership
+    if not can(
+        changed_by, Action.ROLE_ASSIGN, Membership(organisation=membership.organisation, role=role)
+    ):
+        raise NotAllowed(_("Diese Rolle können Sie hier nicht vergeben."))
+    if (
+        membership.user_id == changed_by.pk
+        and membership.role in MANAGING_ROLES
+        and _last_manager_of(membership)
+    ):
+        raise NotAllowed(
+            _(
+                "Sie sind die letzte Person mit dieser Rolle in Ihrer Organisation und können "
+                "sie nicht abgeben."
+            )
+        )
+    duplicate = Membership.objects.filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id, role=role
+    ).first()
+    if duplicate is not None:
+        membership.delete()
+        return duplicate
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def _last_manager_of(membership: Membership) -> bool:
+    return (
+        not Membership.objects.filter(
+            organisation_id=membership.organisation_id,
+            role=membership.role,
+            user__is_active=True,
+        )
+        .exclude(user_id=membership.user_id)
+        .exists()
+    )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, deactivated_by: User) -> User:
+    """Close the account: no more sign-in; everything the person recorded stays."""
+    if user.pk == deactivated_by.pk and (
+        _last_manager(user=user) or (user.is_superuser and _last_admin(user))
+    ):
+        raise NotAllowed(
+            _(
+                "Sie sind die letzte Person, die diese Konten verwaltet, und können Ihr "
+                "eigenes Konto nicht deaktivieren."
+            )
+        )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def _last_admin(user: User) -> bool:
+    return not User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> User:
+    """Open a deactivated account again."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """Change one's own name and e-mail address."""
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.save(update_fields=["first_name", "last_name", "email"])
     return user

@@ -14,6 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "activities": can(user, Action.ACTIVITY_LIST),
             "network": can(user, Action.NETWORK_VIEW),
             "counselling": can(user, Action.COUNSELLING_LOG),
+            "people": can(user, Action.PEOPLE_LIST),
+            "organisations": can(user, Action.ORGANISATION_MANAGE),
         },
         "kreise_attribution": ATTRIBUTION,
     }

@@ -23,6 +23,8 @@ def test_it_creates_the_portfolio_and_prints_the_accounts(
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"fachkraft", "koordination", "ministerium"}
     assert is_admin(User.objects.get(username="admin"))
+    # An address, so that a password reset in the demo prints its e-mail on the console.
+    assert User.objects.get(username="koordination").email == "koordination@buendnis.example"
 
 
 @pytest.mark.django_db

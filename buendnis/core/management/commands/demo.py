@@ -110,5 +110,9 @@ class Command(BaseCommand):
                 Organisation.objects.get(name=organisation_name) if organisation_name else None
             )
             user_create(
-                username=username, password=DEMO_PASSWORD, organisation=organisation, role=role
+                username=username,
+                password=DEMO_PASSWORD,
+                organisation=organisation,
+                role=role,
+                email=f"{username}@buendnis.example",  # a password reset prints its mail
             )
