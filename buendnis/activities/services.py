@@ -22,6 +22,7 @@ from buendnis.activities.models import (
 )
 from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.core.identifiers import identifier_labels
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
 DEFAULT_FORMATS = [
@@ -157,6 +158,12 @@ def validate_activity(
         problems.append(ReachProblem("goals", _("Ein Ziel gehört nicht zur Vereinbarung.")))
     if data.staff_hours is not None and data.staff_hours < 0:
         problems.append(ReachProblem("staff_hours", _("Die Zahl darf nicht negativ sein.")))
+    if found := identifier_labels(data.reflection):  # issue 12: staff text about people
+        message = _(
+            "Die Reflexion enthält %(found)s. Bitte entfernen: Teilnehmende werden nicht "
+            "namentlich oder mit Kontaktdaten dokumentiert."
+        )
+        problems.append(ReachProblem("reflection", message % {"found": _(" und ").join(found)}))
     if categories is None:
         categories = list(ReachCategory.objects.filter(agreement=agreement))
     problems += check_reach(

@@ -11,8 +11,8 @@ from buendnis.accounts.models import Organisation, User
 from buendnis.activities.forms import LANGUAGES
 from buendnis.activities.models import NetworkPartner
 from buendnis.agreements.models import Agreement
+from buendnis.core.identifiers import identifier_labels
 from buendnis.counselling.models import Contact, Topic
-from buendnis.counselling.personal_data import find_personal_data
 
 DEFAULT_TOPICS = [
     "Aufenthaltsrecht",
@@ -120,7 +120,7 @@ def validate_contact(
         ).exists()
     ):
         add("referral", _("Diesen Netzwerkpartner gibt es im Register Ihrer Organisation nicht."))
-    if found := find_personal_data(data.note):
+    if found := identifier_labels(data.note):
         message = _(
             "Die Notiz enthält %(found)s. Bitte entfernen: Beratungskontakte werden ohne "
             "personenbezogene Daten gespeichert."

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from buendnis.activities.models import Activity, Format
+from buendnis.core.identifiers import mask_identifiers
 from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
@@ -99,6 +100,8 @@ def parse_answers(
     """Check submitted values against the questions; unanswered questions are skipped.
 
     Raises ``FeedbackRefused("invalid")`` for a value no form control could have sent.
+    Free text is never refused for what it says: identifiers in it (names, phone numbers,
+    e-mail addresses …) are masked here, before anything is stored.
     """
     parsed = []
     allowed_scale = {str(point) for point in SCALE_POINTS}
@@ -117,7 +120,7 @@ def parse_answers(
         else:
             if len(value) > FREE_TEXT_MAX:
                 raise FeedbackRefused("invalid")
-            parsed.append((question, {"text": value}))
+            parsed.append((question, {"text": mask_identifiers(value)}))
     return parsed
 
 
@@ -173,3 +176,30 @@ def free_text_purge(*, today: datetime.date | None = None) -> int:
         question__kind=Question.Kind.TEXT, response__submitted_on__lt=cutoff
     ).delete()
     return deleted
+
+
+def free_text_mask_stored(*, batch_size: int = 1000) -> int:
+    """Mask identifiers in free text stored before it was screened; return how many changed.
+
+    Run once after an upgrade (``buendnis purge --mask-stored``); text stored since is
+    masked on the way in. Only changed rows are written.
+    """
+    changed = 0
+    texts = (
+        Answer.objects.filter(question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .values_list("pk", "text")
+        .order_by("pk")
+    )
+    last = 0
+    while batch := list(texts.filter(pk__gt=last)[:batch_size]):
+        last = batch[-1][0]
+        updates = [
+            Answer(pk=pk, text=masked)
+            for pk, text in batch
+            if (masked := mask_identifiers(text)) != text
+        ]
+        with transaction.atomic():
+            Answer.objects.bulk_update(updates, ["text"])
+        changed += len(updates)
+    return changed

@@ -203,6 +203,34 @@ def test_a_note_with_a_birth_date_is_refused_and_says_why(
     assert Contact.objects.count() == 0
 
 
+def test_a_note_with_names_and_a_case_number_is_refused_and_keeps_the_other_input(
+    fachkraft: User, agreement: Agreement, topics
+) -> None:
+    """Issue 12: the notes the old check stored are refused, naming what was found."""
+    url = reverse("counselling:create", args=[agreement.slug])
+    note = "Herr Dr. Ahmad Karimi, Az. 5 K 1234/23.F, fragt nach Familiennachzug"
+    data = _new_contact(topic_search="Familiennachzug", note=note, duration_minutes="35")
+    response = client_for(fachkraft).post(url, data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Die Notiz enthält einen Namen und ein Aktenzeichen." in page
+    assert f"{note}</textarea>" in page
+    assert 'value="35"' in page
+    assert Contact.objects.count() == 0
+
+
+def test_an_ordinary_note_with_places_and_countries_is_saved(
+    fachkraft: User, agreement: Agreement, topics
+) -> None:
+    url = reverse("counselling:create", args=[agreement.slug])
+    note = "Vater aus Syrien, fragt nach Kita-Platz; Jugendamt Offenbach informiert"
+    response = client_for(fachkraft).post(
+        url, _new_contact(topic_search="Familiennachzug", note=note)
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().note == note
+
+
 def test_topics_are_managed_by_coordinators(
     koordination: User, fachkraft: User, agreement: Agreement
 ) -> None:

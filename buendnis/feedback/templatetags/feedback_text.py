@@ -1,6 +1,7 @@
 """Show a questionnaire text with its real language, marking a fallback to German."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 
 from buendnis.feedback.texts import Localised
@@ -23,3 +24,9 @@ def localised(text: Localised, note: Localised | None = None) -> str:
         format_html(' lang="{}" dir="{}"', note.lang, note.dir) if note.fallback else "",
         note.text,
     )
+
+
+@register.simple_tag
+def free_text_retention_days() -> int:
+    """How many days free-text answers are kept before the purge deletes them."""
+    return settings.FEEDBACK_FREE_TEXT_RETENTION_DAYS

@@ -111,6 +111,41 @@ def test_it_stores_an_answer_and_thanks_in_the_chosen_language(link: FeedbackLin
     }
 
 
+IDENTIFYING_FEEDBACK = (
+    "Ich bin Ahmad Karimi, Tel. 0176 12345678, ahmad@example.org. Danke an Herrn Yılmaz! "
+    "Meine Frau Fatima Nouri (geb. 03.04.1981) wohnt Goethestraße 44, 63065 Offenbach. "
+    "Schreiben Sie an fatima.nouri (at) gmx (punkt) de. Az. 5 K 1234/23.F"
+)
+IDENTIFIERS = (
+    "Ahmad", "Karimi", "0176", "12345678", "ahmad@example.org", "Yılmaz", "Fatima", "Nouri",
+    "03.04.1981", "Goethestraße", "63065", "fatima.nouri", "gmx", "1234/23",
+)  # fmt: skip
+
+
+def test_it_accepts_identifying_free_text_but_stores_it_masked(link: FeedbackLink) -> None:
+    """Issue 12: the participant cannot be asked again, so nothing is refused, but masked."""
+    client = Client()
+    response = _post(client, link, lang="de", reflect_role="4", what_different=IDENTIFYING_FEEDBACK)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    (stored,) = Answer.objects.exclude(text="").values_list("text", flat=True)
+    for identifier in IDENTIFIERS:
+        assert identifier not in stored, identifier
+    for mask in (
+        "[Name entfernt]", "[Telefonnummer entfernt]", "[E-Mail entfernt]", "[Datum entfernt]",
+        "[Adresse entfernt]", "[Nummer entfernt]",
+    ):  # fmt: skip
+        assert mask in stored, mask
+    assert stored.startswith("Ich bin [Name entfernt], Tel. [Telefonnummer entfernt]")
+    assert Answer.objects.get(question__key="reflect_role").scale == 4
+
+
+def test_it_stores_free_text_without_identifiers_as_written(link: FeedbackLink) -> None:
+    text = "Vater aus Syrien: die Gruppe in Offenbach hat mir sehr geholfen."
+    assert _post(Client(), link, lang="de", what_different=text).status_code == 302
+    assert Answer.objects.get().text == text
+
+
 @pytest.mark.parametrize(
     "answers",
     [{"reflect_role": "6"}, {"reflect_role": "0"}, {"how_heard": "radio"}, {"recommend": "x"},

@@ -37,3 +37,19 @@ def test_it_runs_as_a_command(link: FeedbackLink, capsys: object) -> None:
     assert "1 Freitext-Antworten" in capsys.readouterr().out  # type: ignore[attr-defined]
     assert not Answer.objects.exists()
     assert Response.objects.count() == 1
+
+
+def test_it_masks_free_text_stored_before_screening_on_request(
+    link: FeedbackLink, capsys: object
+) -> None:
+    clean = answer(link, what_different="Sehr gut")
+    leaky = answer(link, what_different="Platzhalter")
+    Answer.objects.filter(response=leaky).update(text="Ich bin Ahmad Karimi, 0176 12345678")
+    call_command("purge")
+    assert Answer.objects.filter(text__contains="Karimi").exists()  # only on request
+    call_command("purge", "--mask-stored")
+    assert "1 Freitext-Antworten bereinigt" in capsys.readouterr().out  # type: ignore[attr-defined]
+    assert Answer.objects.get(response=leaky).text == (
+        "Ich bin [Name entfernt], [Telefonnummer entfernt]"
+    )
+    assert Answer.objects.get(response=clean).text == "Sehr gut"
