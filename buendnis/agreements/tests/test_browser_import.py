@@ -111,6 +111,8 @@ def test_it_imports_a_new_agreement_from_a_pdf_and_fixes_the_preview(
     page.get_by_label("Untertitel").fill("Fünfte Integrationsvereinbarung des Landes Hessen")
     page.get_by_label("Thema").fill("Begegnung in der Nachbarschaft")
     page.get_by_label("Unterzeichnet am").fill("2026-06-02")
+    in_force = page.locator("[data-in-force]").inner_text()
+    assert in_force == "In Kraft ab 3. Juni 2026 (§ 9: am Tag nach der Unterzeichnung)."
     page.get_by_label("Titel", exact=True).fill("")
     page.get_by_role("button", name="Vereinbarung speichern").click()
     summary = page.locator("#error-summary")
