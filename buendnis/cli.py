@@ -15,6 +15,8 @@ COMMANDS = {
     "report": "Auswertungsbericht erzeugen (§ 8) / write the evaluation report (html, pdf, xlsx)",
     "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
+    "disclosure-audit": "Angriffsprüfung der geschützten Zahlen / attacker audit of the protected "
+    "figures (exit 1 if a hidden count can be recovered)",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
 }

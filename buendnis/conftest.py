@@ -25,6 +25,19 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_disclosure_cache() -> Iterator[None]:
+    """Each test protects its own data: no grid or protection carries over from another."""
+    from django.core.cache import cache
+
+    from buendnis.core.disclosure.cache import forget
+
+    forget()
+    cache.clear()
+    yield
+    forget()
+
+
 @pytest.fixture
 def kreise(db: None) -> None:
     """Hessen's Kreise, which a flush after a transactional (browser) test removes."""

@@ -59,6 +59,8 @@ class Action(StrEnum):
     EVALUATION_REOPEN = "evaluation.reopen"
     REPORT_VIEW = "report.view"
     REPORT_INTERNAL = "report.internal"
+    # Disclosure: who sees exact figures (every output asks this one question).
+    EXACT_FIGURES = "figures.exact"
     # Organisations and people (issue 14)
     ACCOUNT_MANAGE = "account.manage"
     ORGANISATION_MANAGE = "organisation.manage"
@@ -205,6 +207,46 @@ def _speaks_for_partner(user: AnyUser, agreement: Any) -> bool:
     return _party_in_role(user, agreement, Role.KOORDINATION, Role.MINISTERIUM)
 
 
+def _sees_exact_figures_of(user: AnyUser, organisation: Any) -> bool:
+    """Exact figures of an organisation's records: only its own staff and coordinators.
+
+    The ministry, other partners of the same agreement and the installation admin see the
+    protected publication (``core.disclosure``) instead.
+    """
+    organisation_id = getattr(organisation, "pk", organisation)
+    if organisation_id is None:
+        return False
+    return organisation_id in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
+
+
+def exact_scope(user: AnyUser, agreement: Any) -> set[int]:
+    """The agreement's partner organisations whose records the user may see exactly."""
+    from buendnis.agreements.models import AgreementPartner
+
+    partners = AgreementPartner.objects.filter(
+        agreement=agreement, role=AgreementPartner.Role.PARTNER
+    ).values_list("organisation_id", flat=True)
+    return {o for o in partners if can(user, Action.EXACT_FIGURES, o)}
+
+
+def sees_exact(user: AnyUser, organisation_ids: Any) -> bool:
+    """Whether the user may see exact figures over the records of all these organisations."""
+    ids = set(organisation_ids)
+    return bool(ids) and all(can(user, Action.EXACT_FIGURES, o) for o in ids)
+
+
+def _sees_whole_agreement_exactly(user: AnyUser, agreement: Any) -> bool:
+    """The internal (exact) report: only who may see every partner's records exactly."""
+    from buendnis.agreements.models import AgreementPartner
+
+    if agreement is None:
+        return False
+    partners = AgreementPartner.objects.filter(
+        agreement=agreement, role=AgreementPartner.Role.PARTNER
+    ).values_list("organisation_id", flat=True)
+    return sees_exact(user, partners)
+
+
 # --- organisations and people (issue 14) ---------------------------------------------
 
 # Who manages whose accounts: a coordinator their organisation's staff, a ministry officer
@@ -322,7 +364,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.EVALUATION_APPROVE: _speaks_for_partner,
     Action.EVALUATION_REOPEN: _coordinates_agreement,
     Action.REPORT_VIEW: _is_party,
-    Action.REPORT_INTERNAL: _documents_for,
+    Action.REPORT_INTERNAL: _sees_whole_agreement_exactly,
+    # Disclosure
+    Action.EXACT_FIGURES: _sees_exact_figures_of,
     # Organisations and people (issue 14): the objects are an Organisation or a User.
     Action.ACCOUNT_MANAGE: lambda user, obj: user.is_authenticated,
     Action.ORGANISATION_MANAGE: lambda user, obj: is_admin(user),
@@ -364,6 +408,8 @@ OBJECT_ACTIONS = {
     Action.EVALUATION_REOPEN,
     Action.REPORT_VIEW,
     Action.REPORT_INTERNAL,
+    # Disclosure
+    Action.EXACT_FIGURES,
     # Organisations and people (issue 14)
     Action.PEOPLE_MANAGE,
     Action.ROLE_ASSIGN,

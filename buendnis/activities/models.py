@@ -259,6 +259,8 @@ class Activity(models.Model):
             models.Index(fields=["agreement", "kreis"], name="activity_agr_kreis"),
             models.Index(fields=["agreement", "format"], name="activity_agr_format"),
             models.Index(fields=["series", "-starts_at"], name="activity_series_start"),
+            # The disclosure grid's version: the latest change of an agreement's activities.
+            models.Index(fields=["agreement", "updated_at"], name="activity_agr_updated"),
             # The partial unique constraint's index is not used for ``external_ref IN (…)``.
             models.Index(
                 fields=["agreement", "organisation", "external_ref"], name="activity_external_ref"

@@ -8,10 +8,18 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids, visible_agreements
+from buendnis.accounts.policy import (
+    AnyUser,
+    exact_scope,
+    is_admin,
+    organisation_ids,
+    sees_exact,
+    visible_agreements,
+)
+from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.activities.models import Activity, Format, NetworkPartner
 from buendnis.agreements.models import Agreement, DocumentationProcedure
-from buendnis.core.suppression import suppressed
+from buendnis.core.disclosure.cache import publication_for
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -177,7 +185,11 @@ class AgreementFigures:
 
 
 def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> AgreementFigures:
-    """Held activities of a calendar year, summed in the database; suppressed for outsiders."""
+    """Held activities of a calendar year, summed in the database.
+
+    Exact for who may see every documenting organisation's records exactly; everyone else
+    reads the agreement's protected activities grid (``activities.grid``).
+    """
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     held = Activity.objects.filter(
@@ -186,6 +198,9 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         starts_at__lt=start.replace(year=year + 1),
         status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
     )
+    documenting = set(held.order_by().values_list("organisation_id", flat=True).distinct())
+    if not sees_exact(user, documenting or exact_scope(user, agreement)):
+        return _protected_figures(agreement, year)
     deadline = current_deadline_days(agreement)
     in_time = Q(status__in=DOCUMENTED_STATUSES)
     if deadline is not None:
@@ -197,10 +212,13 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
         documented_in_time=Count("id", filter=in_time),
     )
-    documenting = set(held.values_list("organisation_id", flat=True).distinct())
-    exact = is_admin(user) or documenting <= organisation_ids(user)
-    shown = totals if exact else {key: suppressed(value) for key, value in totals.items()}
-    return AgreementFigures(year=year, exact=exact, **shown)
+    return AgreementFigures(year=year, exact=True, **totals)
+
+
+def _protected_figures(agreement: Agreement, year: int) -> AgreementFigures:
+    """The year's figures as the protected publication shows them."""
+    publication = publication_for(activities_grid(agreement=agreement))
+    return AgreementFigures(year=year, exact=False, **year_figures(publication, year))  # type: ignore[arg-type]
 
 
 def formats_with_figures(*, agreement: Agreement, organisation_ids: set[int]) -> QuerySet[Format]:

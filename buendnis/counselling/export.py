@@ -45,7 +45,7 @@ def statistics_csv(figures: CounsellingStatistics) -> str:
     writer.writerow([_("Tabelle"), str(PERIODS[figures.period]), _("Kategorie"), _("Wert")])
     for item in figures.tables:
         labels = [*(label for _key, label in item.columns), item.total_label]
-        for row in item.rows(figures.row_labels, figures.exact):
+        for row in item.rows(figures.row_labels):
             for label, value in zip(labels, [*row["values"], row["total"]], strict=True):
                 writer.writerow([item.title, row["label"], quote_text(label), value])
     writer.writerow([])
@@ -63,7 +63,7 @@ def statistics_xlsx(figures: CounsellingStatistics) -> bytes:
         sheet.append([*header, item.total_label])
         for cell in sheet[1]:
             cell.font = bold
-        for row in item.rows(figures.row_labels, figures.exact):
+        for row in item.rows(figures.row_labels):
             sheet.append([row["label"], *row["values"], row["total"]])
         sheet.append([])
         sheet.append([_legend(figures)])

@@ -92,6 +92,7 @@ class Contact(models.Model):
     )
     note = models.TextField(_("Notiz"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # tells the statistics' grid it is stale
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -101,6 +102,8 @@ class Contact(models.Model):
             models.Index(fields=["agreement", "date"], name="contact_agreement_date"),
             models.Index(fields=["organisation", "date"], name="contact_organisation_date"),
             models.Index(fields=["counsellor", "-created_at"], name="contact_counsellor_recent"),
+            # The disclosure grid's version: the latest change of an agreement's contacts.
+            models.Index(fields=["agreement", "updated_at"], name="contact_agreement_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -14,9 +13,12 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buendnis.accounts.policy import AnyUser, Role, is_admin, organisation_ids
+from buendnis.accounts.policy import AnyUser, Role, exact_scope, organisation_ids
 from buendnis.agreements.models import Agreement
-from buendnis.core.suppression import TOTAL, Table, protect
+from buendnis.core.disclosure.cache import publication_for
+from buendnis.core.disclosure.periods import MONTH, QUARTER, YEAR
+from buendnis.core.disclosure.publication import WITHHELD_MARK
+from buendnis.counselling.grid import TOTAL, category_node, counselling_grid, topic_node, total_node
 from buendnis.counselling.models import Contact, Topic
 
 DOCUMENTING_ROLES = (Role.FACHKRAFT, Role.KOORDINATION)
@@ -51,12 +53,11 @@ def counsellor_defaults(*, user: AnyUser) -> dict[str, Any]:
 
 
 def organisation_scope(*, user: AnyUser, agreement: Agreement) -> set[int] | None:
-    """Whose contacts a user sees in full: their own organisations'; None = only protected."""
-    if is_admin(user):
-        return set(agreement.partners.values_list("organisation_id", flat=True))
-    own = organisation_ids(user, *DOCUMENTING_ROLES)
-    partners = set(agreement.partners.values_list("organisation_id", flat=True))
-    return (own & partners) or None
+    """Whose contacts a user sees exactly: their own organisations'; None = only protected."""
+    return exact_scope(user, agreement) or None
+
+
+Values = dict[tuple[Hashable, Hashable], int | str]
 
 
 @dataclass
@@ -64,25 +65,21 @@ class StatisticsTable:
     key: str
     title: str
     columns: list[tuple[Hashable, str]]
-    table: Table
+    values: Values  # (row, column) with TOTAL for the sums, as they may be shown
     total_label: str
+    row_keys: list[Hashable]
 
-    def rows(self, row_labels: dict[Hashable, str], exact: bool) -> list[dict[str, Any]]:
-        """Each row with the values as they may be shown: exact, or protected."""
-        threshold = settings.SUPPRESSION_THRESHOLD
+    def rows(self, row_labels: dict[Hashable, str]) -> list[dict[str, Any]]:
+        """Each row with its values as they may be shown, the sum row last."""
         keys = [key for key, _label in self.columns]
-
-        def shown(cell: tuple) -> int | str:
-            return self.table.value(cell) if exact else self.table.shown(cell, threshold)
-
         return [
             {
                 "label": row_labels.get(row, _("Summe")),
-                "values": [shown((row, key)) for key in keys],
-                "total": shown((row, TOTAL)),
+                "values": [self.values[(row, key)] for key in keys],
+                "total": self.values[(row, TOTAL)],
                 "is_total": row == TOTAL,
             }
-            for row in [*self.table.rows, TOTAL]
+            for row in [*self.row_keys, TOTAL]
         ]
 
 
@@ -98,14 +95,11 @@ class CounsellingStatistics:
     @property
     def contacts_shown(self) -> int | str:
         """The year's number of contacts as this user may see it."""
-        table = self.tables[0].table
-        if self.exact:
-            return table.value((TOTAL, TOTAL))
-        return table.shown((TOTAL, TOTAL), settings.SUPPRESSION_THRESHOLD)
+        return self.tables[0].values[(TOTAL, TOTAL)]
 
     @property
     def withheld(self) -> bool:
-        return any(table.table.withheld for table in self.tables)
+        return self.contacts_shown == WITHHELD_MARK
 
 
 def _period_rows(period: str) -> tuple[list[int], dict[Hashable, str]]:
@@ -116,6 +110,24 @@ def _period_rows(period: str) -> tuple[list[int], dict[Hashable, str]]:
 
 def _row_of(month: int, period: str) -> int:
     return (month - 1) // 3 + 1 if period == "quarter" else month
+
+
+def _time(year: int, row: Hashable, period: str) -> tuple:
+    if row == TOTAL:
+        return (YEAR, year)
+    return (QUARTER, year, row) if period == "quarter" else (MONTH, year, row)
+
+
+def _exact_values(counts: dict[tuple, int], rows: list[int], columns: list[Hashable]) -> Values:
+    values: Values = {}
+    for row in [*rows, TOTAL]:
+        for column in [*columns, TOTAL]:
+            values[(row, column)] = sum(
+                counts.get((r, c), 0)
+                for r in (rows if row == TOTAL else [row])
+                for c in (columns if column == TOTAL else [column])
+            )
+    return values
 
 
 def _counts(rows: QuerySet, period: str) -> dict[tuple, int]:
@@ -131,37 +143,89 @@ def _breakdown(contacts: QuerySet, field: str, period: str) -> dict[tuple, int]:
     return _counts(rows.order_by(), period)
 
 
+BREAKDOWN_TABLES = (
+    ("kind", gettext_lazy("Art der Beratung"), "kind"),
+    ("channel", gettext_lazy("Weg"), "channel"),
+    ("sought_by", gettext_lazy("Wer suchte Rat?"), "sought_by"),
+    ("first_contact", gettext_lazy("Erst- und Folgekontakte"), "first"),
+)
+
+
+def _choices() -> dict[str, list[tuple[Hashable, str]]]:
+    return {
+        "kind": [(v, str(label)) for v, label in Contact.Kind.choices],
+        "channel": [(v, str(label)) for v, label in Contact.Channel.choices],
+        "sought_by": [(v, str(label)) for v, label in Contact.SoughtBy.choices],
+        "first": [(True, _("Erstkontakt")), (False, _("Folgekontakt"))],
+    }
+
+
 def statistics(
     *, agreement: Agreement, year: int, user: AnyUser, period: str = "month"
 ) -> CounsellingStatistics:
-    """§ 5 figures for a year: exact for the counselling organisation, protected otherwise."""
+    """§ 5 figures for a year: exact for the counselling organisation, protected otherwise.
+
+    Protected figures come from the agreement's one counselling publication grid
+    (``counselling.grid``), which the month and quarter views, the exports and the § 8 report
+    all read, so none of them can be laid beside another to recover a hidden count.
+    """
     scope = organisation_scope(user=user, agreement=agreement)
-    contacts = Contact.objects.filter(agreement=agreement, date__year=year)
-    if scope is not None:
-        contacts = contacts.filter(organisation_id__in=scope)
     period = period if period in PERIODS else "month"
     rows, row_labels = _period_rows(period)
-
-    def table(key: str, title: str, field: str, choices: Any) -> StatisticsTable:
-        counts = _breakdown(contacts, field, period)
-        columns = [(value, str(label)) for value, label in choices]
-        return StatisticsTable(
-            key, title, columns, Table(rows, [k for k, _l in choices], counts), _("Kontakte")
-        )
-
-    first_choices = [(True, _("Erstkontakt")), (False, _("Folgekontakt"))]
-    linked = [
-        table("kind", _("Art der Beratung"), "kind", Contact.Kind.choices),
-        table("channel", _("Weg"), "channel", Contact.Channel.choices),
-        table("sought_by", _("Wer suchte Rat?"), "sought_by", Contact.SoughtBy.choices),
-        table("first_contact", _("Erst- und Folgekontakte"), "first_contact", first_choices),
-    ]
+    choices = _choices()
     topic_columns = [
         (topic.pk, topic.name)
         for topic in Topic.objects.filter(agreement=agreement)
-        .filter(Q(active=True) | Q(contacts__in=contacts))
+        .filter(Q(active=True) | Q(contacts__agreement=agreement, contacts__date__year=year))
         .distinct()
     ]
+    titles = [(key, title, breakdown) for key, title, breakdown in BREAKDOWN_TABLES]
+    if scope is None:
+        publication = publication_for(counselling_grid(agreement=agreement))
+
+        def protected(node: Any) -> Values:
+            return {
+                (row, column): publication.shown(node(column, _time(year, row, period)))
+                for row in [*rows, TOTAL]
+                for column in [*columns, TOTAL]
+            }
+
+        tables = []
+        for key, title, breakdown in titles:
+            columns = [value for value, _label in choices[breakdown]]
+            values = protected(
+                lambda column, time, b=breakdown: (
+                    total_node(time) if column == TOTAL else category_node(b, column, time)
+                )
+            )
+            tables.append(
+                StatisticsTable(key, str(title), choices[breakdown], values, _("Kontakte"), rows)
+            )
+        columns = [pk for pk, _name in topic_columns]
+        values = protected(lambda column, time: topic_node(column, time))
+        tables.append(
+            StatisticsTable("topics", _("Themen"), topic_columns, values, _("Nennungen"), rows)
+        )
+        return CounsellingStatistics(agreement, year, period, False, tables, row_labels)
+
+    contacts = Contact.objects.filter(
+        agreement=agreement, date__year=year, organisation_id__in=scope
+    )
+    tables = []
+    for key, title, breakdown in titles:
+        field = "first_contact" if breakdown == "first" else breakdown
+        counts = _breakdown(contacts, field, period)
+        columns = [value for value, _label in choices[breakdown]]
+        tables.append(
+            StatisticsTable(
+                key,
+                str(title),
+                choices[breakdown],
+                _exact_values(counts, rows, columns),
+                _("Kontakte"),
+                rows,
+            )
+        )
     mentions = Contact.topics.through.objects.filter(contact__in=contacts)
     topic_counts = _counts(
         mentions.values(month=ExtractMonth("contact__date"), key=F("topic_id"))
@@ -169,18 +233,17 @@ def statistics(
         .order_by(),
         period,
     )
-    topics = StatisticsTable(
-        "topics",
-        _("Themen"),
-        topic_columns,
-        Table(rows, [k for k, _l in topic_columns], topic_counts),
-        _("Nennungen"),
+    tables.append(
+        StatisticsTable(
+            "topics",
+            _("Themen"),
+            topic_columns,
+            _exact_values(topic_counts, rows, [pk for pk, _name in topic_columns]),
+            _("Nennungen"),
+            rows,
+        )
     )
-    exact = scope is not None
-    if not exact:
-        protect([item.table for item in linked])
-        protect([topics.table])
-    return CounsellingStatistics(agreement, year, period, exact, [*linked, topics], row_labels)
+    return CounsellingStatistics(agreement, year, period, True, tables, row_labels)
 
 
 def years_with_contacts(*, agreement: Agreement) -> list[int]:

@@ -179,7 +179,7 @@ def statistics(request: HttpRequest, agreement: str) -> HttpResponse:
     context = {
         "agreement": agreement_obj,
         "figures": figures,
-        "tables": [(t, t.rows(figures.row_labels, figures.exact)) for t in figures.tables],
+        "tables": [(t, t.rows(figures.row_labels)) for t in figures.tables],
         "filter_form": filter_form,
         "query": request.GET.urlencode(),
         "may_log": can(request.user, Action.COUNSELLING_LOG, agreement_obj),

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -96,6 +95,25 @@ def indicator_rows(evaluation: Evaluation, today: datetime.date | None = None) -
     return live_rows(evaluation.agreement, evaluation.period, today)
 
 
+def protected_indicator_rows(
+    evaluation: Evaluation, rows: list[dict], today: datetime.date
+) -> list[dict]:
+    """The indicator values as the ministry's copy of the report shows them."""
+    from buendnis.evaluation.report.data import period_dict
+    from buendnis.evaluation.report.protect import protected_indicators
+
+    frozen_copy = (evaluation.snapshot or {}).get("ministry_copy")
+    if frozen_copy:
+        return list(frozen_copy["indicators"])
+    period = evaluation.period
+    return protected_indicators(
+        rows,
+        agreement=evaluation.agreement,
+        periods=[period_dict(period), period_dict(period.previous())],
+        today=today,
+    )
+
+
 def indicator_values(
     evaluation: Evaluation, today: datetime.date | None = None
 ) -> list["IndicatorValue"]:
@@ -123,15 +141,11 @@ class Row:
     status_label: str
 
     @classmethod
-    def of(cls, row: dict[str, Any], exact: bool) -> "Row":
-        """Format an indicator for the page; outside the partners as the ministry copy has it."""
+    def of(cls, row: dict[str, Any], shown: dict[str, Any]) -> "Row":
+        """Format an indicator for the page: ``shown`` is the exact row or its protected copy."""
         from buendnis.evaluation.engine import STATUS_LABELS, IndicatorValue
-        from buendnis.evaluation.report.protect import protect_indicator
 
         value = IndicatorValue.from_dict(row)
-        shown = dict(row)
-        if not exact:
-            protect_indicator(shown, settings.SUPPRESSION_THRESHOLD)
         return cls(
             value=value,
             target=display(value.target),
@@ -223,7 +237,9 @@ def evaluation_detail(
 ) -> EvaluationDetail:
     """Assemble the page: figures per goal with reflection, comments, adjustments and history."""
     today = today or timezone.localdate()
-    rows = [Row.of(row, exact) for row in indicator_rows(evaluation, today)]
+    exact_rows = indicator_rows(evaluation, today)
+    shown_rows = exact_rows if exact else protected_indicator_rows(evaluation, exact_rows, today)
+    rows = [Row.of(row, shown) for row, shown in zip(exact_rows, shown_rows, strict=True)]
     reflections = {r.goal_id: r for r in evaluation.reflections.all()}
     adjustments = list(evaluation.adjustments.select_related("responsible", "goal"))
     goals = []

@@ -120,12 +120,12 @@ def evaluation_create(*, agreement: Agreement, period: Period, by: User | None) 
 @transaction.atomic
 def evaluation_freeze(*, evaluation: Evaluation, by: User | None) -> Evaluation:
     """Draft → review: freeze the period's figures so the report never changes afterwards."""
-    from buendnis.evaluation.report.data import report_data
+    from buendnis.evaluation.report.context import frozen_figures
 
     _lock_row(evaluation)
     if evaluation.status != Status.DRAFT:
         raise EvaluationInvalid(_("Nur ein Entwurf kann zur Prüfung eingefroren werden."))
-    evaluation.snapshot = report_data(agreement=evaluation.agreement, period=evaluation.period)
+    evaluation.snapshot = frozen_figures(agreement=evaluation.agreement, period=evaluation.period)
     evaluation.frozen_at = timezone.now()
     evaluation.status = Status.REVIEW
     evaluation.save(update_fields=["snapshot", "frozen_at", "status"])

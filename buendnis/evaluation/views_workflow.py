@@ -1,5 +1,6 @@
 """Pages of the annual evaluation (§ 8): list, detail and every step of its workflow."""
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buendnis.accounts.policy import Action, can, is_admin, organisation_ids, requires
+from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.agreements.models import Agreement
 from buendnis.evaluation import locks, selectors, services
 from buendnis.evaluation.forms import (
@@ -20,6 +21,8 @@ from buendnis.evaluation.forms import (
     adjustment_initial,
 )
 from buendnis.evaluation.models import Evaluation
+from buendnis.evaluation.report.context import snapped_text
+from buendnis.evaluation.report.protect import Scope
 from buendnis.evaluation.services import EvaluationInvalid
 from buendnis.evaluation.views_common import (
     SPEAKING_ROLES,
@@ -97,9 +100,7 @@ def _approvable(request: HttpRequest, detail: selectors.EvaluationDetail) -> lis
 @requires(Action.EVALUATION_VIEW)
 def evaluation_detail(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     evaluation = evaluation_for_user(request, slug, period, Action.EVALUATION_VIEW)
-    exact = is_admin(request.user) or can(
-        request.user, Action.REPORT_INTERNAL, evaluation.agreement
-    )
+    exact = can(request.user, Action.REPORT_INTERNAL, evaluation.agreement)
     detail = selectors.evaluation_detail(evaluation=evaluation, exact=exact)
     may = _permissions(request, evaluation)
     status_forms = {
@@ -115,8 +116,20 @@ def evaluation_detail(request: HttpRequest, slug: str, period: str) -> HttpRespo
         "reopening": locks.open_reopening(evaluation) if evaluation.status == "agreed" else None,
         "return_form": ReturnForm(prefix="return") if may["send_back"] else None,
         "last_time": [(a, status_forms[a.pk]) for a in detail.last_time],
+        "snapped": "" if exact else _snapped(evaluation),
     }
     return render(request, "evaluation/evaluation_detail.html", context)
+
+
+def _snapped(evaluation: Evaluation) -> str:
+    """The note for protected viewers when the period is published as whole months."""
+    scope = Scope(evaluation.agreement, evaluation.period.start, evaluation.period.end)
+    if not scope.snapped:
+        return ""
+    (first_year, first_month), (last_year, last_month) = scope.months[0], scope.months[-1]
+    return snapped_text(
+        datetime.date(first_year, first_month, 1), datetime.date(last_year, last_month, 1)
+    )
 
 
 @require_POST

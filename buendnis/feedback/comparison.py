@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from buendnis.activities.models import Format
-from buendnis.core.suppression import suppressed
 from buendnis.feedback.models import Answer, Question, Questionnaire, Response
 from buendnis.feedback.results import TENTH, label_of, questions_by_key
 
@@ -17,23 +16,19 @@ class Comparison:
     """One questionnaire: a column per format, a row per scale question."""
 
     questionnaire: Questionnaire
-    formats: list[tuple[Format, int | str]]  # with their number of responses
+    formats: list[tuple[Format, object]]  # with their number of responses
     rows: list[tuple[str, list[Decimal | None]]]  # question, share agreeing per format
 
 
-def _share(answered: int, agree: int, exact: bool) -> Decimal | None:
-    """The share, if enough answered – and outside the organisation no small count shows."""
+def _share(answered: int, agree: int) -> Decimal | None:
+    """The share, if enough answered."""
     if answered < settings.FEEDBACK_MIN_RESPONSES:
-        return None
-    if not exact and (
-        suppressed(agree) != agree or suppressed(answered - agree) != answered - agree
-    ):
         return None
     return (Decimal(agree * 100) / answered).quantize(TENTH)
 
 
-def format_comparison(responses: QuerySet[Response], *, exact: bool) -> list[Comparison]:
-    """Per questionnaire, each format's share of answers 4–5 to each scale question."""
+def format_comparison(responses: QuerySet[Response]) -> list[Comparison]:
+    """Per questionnaire, each format's exact share of answers 4–5 to each scale question."""
     per_format = list(
         responses.order_by()
         .values("version__questionnaire", "activity__format")
@@ -64,13 +59,12 @@ def format_comparison(responses: QuerySet[Response], *, exact: bool) -> list[Com
             (
                 label_of(question.labels),
                 [
-                    _share(*cells.get((questionnaire.pk, fmt.pk, question.key), (0, 0)), exact)
+                    _share(*cells.get((questionnaire.pk, fmt.pk, question.key), (0, 0)))
                     for fmt, _n in columns
                 ],
             )
             for question in questions[questionnaire.pk].values()
             if question.kind == Question.Kind.SCALE
         ]
-        shown = [(fmt, n if exact else suppressed(n)) for fmt, n in columns]
-        comparisons.append(Comparison(questionnaire, shown, rows))
+        comparisons.append(Comparison(questionnaire, list(columns), rows))
     return comparisons

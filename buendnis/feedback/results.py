@@ -1,8 +1,8 @@
 """Reads for results: distributions, means and agreement shares, counted in the database.
 
 Nothing is shown for fewer than ``FEEDBACK_MIN_RESPONSES`` responses (or answers to one
-question). Free text only reaches the organisation that ran the activity; outside it,
-counts from 1 to 4 are suppressed like every other figure.
+question). These are the exact results, for the organisation that ran the activities;
+everyone else reads the protected publication (``feedback.published``).
 """
 
 import datetime
@@ -14,11 +14,9 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
-from buendnis.accounts.policy import AnyUser, is_admin, organisation_ids
+from buendnis.accounts.policy import AnyUser, sees_exact
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement
-from buendnis.core.suppression import suppressed
-from buendnis.feedback.cells import protect_row
 from buendnis.feedback.models import SOURCE_LANGUAGE, Answer, Question, Questionnaire, Response
 from buendnis.feedback.texts import SCALE_POINTS
 
@@ -79,9 +77,7 @@ def _scale_labels(question: Question) -> list[str]:
     return [wanted.get(f"scale_{p}") or german.get(f"scale_{p}", str(p)) for p in SCALE_POINTS]
 
 
-def _result(
-    question: Question, counts: dict[str, int], texts: list[str], exact: bool
-) -> QuestionResult:
+def _result(question: Question, counts: dict[str, int], texts: list[str]) -> QuestionResult:
     answered = sum(counts.values())
     result = QuestionResult(
         key=question.key, label=label_of(question.labels), kind=question.kind, answered=answered
@@ -98,13 +94,10 @@ def _result(
     else:
         pairs = [(label_of(o["labels"]), o["key"]) for o in question.options]
     values = [counts.get(value, 0) for _label_text, value in pairs]
-    shown = values if exact else protect_row(values, settings.SUPPRESSION_THRESHOLD)
-    for (label, _value), count, published in zip(pairs, values, shown, strict=True):
+    for (label, _value), count in zip(pairs, values, strict=True):
         percent = (Decimal(count * 100) / answered).quantize(TENTH)
-        result.bars.append(Bar(label, published, percent if published == count else None))
-    # Mean and share would give hidden counts away; outside the organisation they show
-    # only when every count of the question is published.
-    if question.kind == Question.Kind.SCALE and shown == values:
+        result.bars.append(Bar(label, count, percent))
+    if question.kind == Question.Kind.SCALE:
         total = sum(p * counts.get(str(p), 0) for p in SCALE_POINTS)
         agree = counts.get("4", 0) + counts.get("5", 0)
         result.mean = (Decimal(total) / answered).quantize(Decimal("0.01"))
@@ -112,8 +105,8 @@ def _result(
     return result
 
 
-def sections(responses: QuerySet[Response], *, free_text: bool, exact: bool) -> list[Section]:
-    """Results per questionnaire for the given responses."""
+def sections(responses: QuerySet[Response], *, free_text: bool) -> list[Section]:
+    """Exact results per questionnaire for the given responses (protected ones: ``published``)."""
     per_questionnaire = dict(
         responses.order_by()
         .values("version__questionnaire")
@@ -145,7 +138,7 @@ def sections(responses: QuerySet[Response], *, free_text: bool, exact: bool) -> 
         n = per_questionnaire[questionnaire.pk]
         section = Section(
             questionnaire=questionnaire,
-            responses=n if exact else suppressed(n),
+            responses=n,
             shown=n >= settings.FEEDBACK_MIN_RESPONSES,
         )
         if section.shown:
@@ -154,7 +147,6 @@ def sections(responses: QuerySet[Response], *, free_text: bool, exact: bool) -> 
                     q,
                     counts.get((questionnaire.pk, key), {}),
                     texts[(questionnaire.pk, key)],
-                    exact,
                 )
                 for key, q in questions[questionnaire.pk].items()
             ]
@@ -183,10 +175,8 @@ def agreement_responses(
 
 
 def exact_for(user: AnyUser, responses: QuerySet[Response]) -> bool:
-    """Exact figures only for admins and when the user's organisations ran every activity."""
-    if is_admin(user):
-        return True
+    """Exact figures only when the user may see every running organisation's records exactly."""
     running = set(
         responses.order_by().values_list("activity__organisation_id", flat=True).distinct()
     )
-    return running <= organisation_ids(user)
+    return sees_exact(user, running) if running else False

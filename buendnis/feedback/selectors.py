@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement, Indicator
-from buendnis.core.suppression import share_withheld
 from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
@@ -148,17 +147,8 @@ def indicator_actual(
     )
 
 
-WITHHELD = "withheld"  # a share not shown because it would give away a small count
-
-
-def feedback_indicators(
-    *, agreement: Agreement, year: int, exact: bool = True
-) -> list[tuple[Indicator, object]]:
-    """The agreement's feedback indicators with their value for a calendar year.
-
-    Outside the organisation that ran the activities (``exact`` false) a share whose
-    agreeing or other answers number 1 to the threshold minus one is ``WITHHELD``.
-    """
+def feedback_indicators(*, agreement: Agreement, year: int) -> list[tuple[Indicator, object]]:
+    """The agreement's feedback indicators with their exact value for a calendar year."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     indicators = Indicator.objects.filter(
         agreement=agreement, source=Indicator.Source.FEEDBACK
@@ -173,8 +163,6 @@ def feedback_indicators(
         )
         if share.total == 0 or share.total < settings.FEEDBACK_MIN_RESPONSES:
             shown.append((indicator, None))
-        elif not exact and share_withheld(share.agree, share.total):
-            shown.append((indicator, WITHHELD))
         else:
             shown.append((indicator, share.percent))
     return shown

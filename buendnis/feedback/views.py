@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.policy import Action, can, requires
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement
-from buendnis.feedback import comparison, handout, results, selectors, services
+from buendnis.feedback import comparison, handout, published, results, selectors, services
 from buendnis.feedback.forms import LinkSettingsForm, ResultsFilterForm
 from buendnis.feedback.models import FeedbackLink
 
@@ -115,7 +115,6 @@ def activity_results(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": results.sections(
             responses,
             free_text=can(request.user, Action.FEEDBACK_FREE_TEXT, activity),
-            exact=True,
         ),
     }
     return render(request, "feedback/activity_results.html", context)
@@ -133,16 +132,23 @@ def agreement_results(request: HttpRequest, slug: str) -> HttpResponse:
         format_id=fmt.pk if fmt else None,
         goal_id=goal.pk if goal else None,
     )
-    exact = results.exact_for(request.user, responses)
+    year_responses = results.agreement_responses(agreement=agreement, year=year)
+    exact = results.exact_for(request.user, year_responses)
     context = {
         "agreement": agreement,
         "filters": filters,
         "year": year,
         "minimum": settings.FEEDBACK_MIN_RESPONSES,
+        "threshold": settings.SUPPRESSION_THRESHOLD,
         "exact": exact,
-        "sections": results.sections(responses, free_text=False, exact=exact),
-        "comparisons": comparison.format_comparison(responses, exact=exact),
-        "indicators": selectors.feedback_indicators(agreement=agreement, year=year, exact=exact),
-        "withheld": selectors.WITHHELD,
+        "narrowed_away": not exact and bool(fmt or goal),
     }
+    if exact:
+        context["sections"] = results.sections(responses, free_text=False)
+        context["comparisons"] = comparison.format_comparison(responses)
+        context["indicators"] = selectors.feedback_indicators(agreement=agreement, year=year)
+    else:
+        context["sections"] = published.sections(agreement=agreement, year=year)
+        context["comparisons"] = published.format_comparison(agreement=agreement, year=year)
+        context["indicators"] = published.indicator_shares(agreement=agreement, year=year)
     return render(request, "feedback/agreement_results.html", context)

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.policy import Action, AnyUser, Role, can, organisation_ids
@@ -44,6 +44,21 @@ def figures(
             progress(1, 1, _("Eingefrorene Zahlen"))
         return evaluation.snapshot
     return report_data(agreement=agreement, period=period, today=today, progress=progress)
+
+
+MINISTRY_COPY_KEY = "ministry_copy"
+
+
+def frozen_figures(
+    *, agreement: Agreement, period: Period, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """What an evaluation freezes: the exact figures and, beside them, the ministry's copy.
+
+    The protected copy is frozen too, so the ministry's report of a frozen evaluation never
+    changes either, whatever is documented later.
+    """
+    data = report_data(agreement=agreement, period=period, today=today)
+    return {**data, MINISTRY_COPY_KEY: ministry_copy(data)}
 
 
 def status_label(evaluation: Evaluation | None) -> str:
@@ -155,6 +170,27 @@ def _goal_texts(evaluation: Evaluation | None, goals: list[dict], adjustments: l
         goal["adjustments_caption"] = _("Anpassungen zu Ziel %(code)s") % {"code": goal["code"]}
 
 
+def _snapped_note(snapped: dict[str, Any] | None) -> str:
+    """What the protected copy says when its period was snapped to whole months."""
+    if not snapped or not snapped.get("applied"):
+        return ""
+    first = datetime.date.fromisoformat(snapped["first"])
+    year, month = (int(part) for part in snapped["last_month"].split("-"))
+    return snapped_text(first, datetime.date(year, month, 1))
+
+
+def snapped_text(first: datetime.date, last: datetime.date) -> str:
+    """The note that protected figures cover the whole months from ``first`` to ``last``."""
+    return _(
+        "Die geschützten Zahlen gelten für ganze Monate: %(first)s bis %(last)s. Zeiträume, "
+        "die nicht auf Kalender- oder Vereinbarungsjahre fallen, zeigen nur Zahlen, die sich "
+        "aus den veröffentlichten Jahres-, Quartals- und Monatswerten ergeben."
+    ) % {
+        "first": formats.date_format(first, "F Y"),
+        "last": formats.date_format(last, "F Y"),
+    }
+
+
 def report_context(
     *,
     agreement: Agreement,
@@ -174,8 +210,10 @@ def report_context(
     data = figures(
         agreement=agreement, period=period, evaluation=evaluation, today=today, progress=progress
     )
+    frozen_copy = data.get(MINISTRY_COPY_KEY)
+    data = {key: value for key, value in data.items() if key != MINISTRY_COPY_KEY}
     if copy == MINISTRY:
-        data = ministry_copy(data)
+        data = frozen_copy or ministry_copy(data)
     shown_period, previous = period_from(data["period"]), period_from(data["previous"])
     data = {
         **data,
@@ -194,6 +232,7 @@ def report_context(
             else _("Interne Fassung")
         ),
         "protected": copy == MINISTRY,
+        "snapped": _snapped_note(data.get("snapped")) if copy == MINISTRY else "",
         "threshold": settings.SUPPRESSION_THRESHOLD,
         "agreement": data["agreement"],
         "partners": [

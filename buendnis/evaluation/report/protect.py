@@ -1,111 +1,211 @@
-"""The ministry's copy: small-cell suppression applied to every count of the report data.
+"""The ministry's copy: every count of the report read from the protected publication grids.
 
-Counts from 1 to ``SUPPRESSION_THRESHOLD`` − 1 become "< 5"; in tables that publish a
-total (and group subtotals) further cells become "•" (complementary suppression by
-``core.suppression.protect``) so that no hidden count can be worked out. A percentage or
-mean is withheld ("•") when a count behind it is hidden or small, or when the complement
-of its numerator is small. Indicator counts of 1–4 read "< 5". The raw counts behind the
-indicators are dropped. Free text is never part of the data.
+The exact report data are only the template: each count cell is replaced by the figure the
+agreement's protected grids publish for it (``activities.grid``, ``counselling.grid``,
+``feedback.grid``), so the report can be laid beside the agreement page, the statistics,
+their exports and any other period's report without giving a hidden count away. A period
+is mapped onto the grid's time: a calendar year and an agreement year (snapped to whole
+months, see ``core.disclosure.periods``) are grid nodes; any other range is snapped to
+whole months and its figures are shown only where the published nodes determine them.
+Shares and means are shown only when the counts behind them are published. Indicator
+values that are sums of grid cells come from the grid; the others (estimates, goal
+filters) keep the primary rule: 1 to 4 read "< 5", shares on small parts are withheld.
 """
 
 import copy
-from collections.abc import Hashable
+import datetime
+from collections.abc import Callable, Hashable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
-from buendnis.core.suppression import TOTAL, Table, protect, share_withheld, suppressed
+from buendnis.activities import grid as activity_grid
+from buendnis.activities.models import Format
+from buendnis.agreements.models import Agreement
+from buendnis.core.disclosure.cache import publication_for
+from buendnis.core.disclosure.periods import (
+    AGREEMENT_YEAR,
+    MONTH,
+    YEAR,
+    agreement_start_month,
+    months_between,
+    node_months,
+)
+from buendnis.core.disclosure.publication import HIDDEN_MARK, Publication, primary_mark
+from buendnis.core.suppression import share_withheld
+from buendnis.counselling import grid as counselling_grid
 from buendnis.evaluation.report.formatting import as_decimal
-from buendnis.evaluation.report.tables import COUNT, PERCENT, SPECS, Spec
+from buendnis.evaluation.report.tables import percent
+from buendnis.feedback import grid as feedback_grid
 
-HIDDEN = "•"
-ALL = "all"
+HIDDEN = HIDDEN_MARK
 RATE_PARTS = (("agree", "total"), ("within", "due"))
 NOT_COUNTED = ("evaluation",)  # sources whose values are no counts of anything (yes/no)
-# Figures that are a protected table's total: the copy shows what the table shows.
-FACT_TOTALS = {
-    "activities": ("formats", "activities"),
-    "attendances": ("formats", "attendances"),
-    "first_timers": ("formats", "first_timers"),
-    "responses": ("formats", "responses"),
-}
+HUNDREDTH = Decimal("0.01")
 
 
-def _small(value: object, threshold: int) -> bool:
-    """A count from 1 to below the threshold."""
-    return isinstance(value, int) and 0 < value < threshold
+class Scope:
+    """A report period on the grids' time axis, snapped to whole months.
+
+    The months run from the month of the first day to the month before the one the day
+    after the last day falls in (a partly covered last month is left out): an agreement
+    year from 4 June becomes June to May.
+    """
+
+    def __init__(self, agreement: Agreement, start: datetime.date, end: datetime.date) -> None:
+        self.start_month = agreement_start_month(agreement.in_force_on)
+        stop = end + datetime.timedelta(days=1)
+        first = (start.year, start.month)
+        last = (stop.year, stop.month - 1) if stop.month > 1 else (stop.year - 1, 12)
+        self.months = list(months_between(first, max(first, last)))
+        self.snapped = start.day != 1 or stop.day != 1
+        self.node: tuple | None = None
+        candidates = [(YEAR, first[0])]
+        if self.start_month is not None:
+            candidates.append((AGREEMENT_YEAR, first[0]))
+        for candidate in candidates:
+            if node_months(candidate, self.start_month) == self.months:
+                self.node = candidate
 
 
-def _stricter(first: object, second: object) -> object:
-    """Of two publications of the same count, the one that hides more."""
-    for marker in (HIDDEN, "–"):
-        if marker in (first, second):
-            return marker
-    return first if isinstance(first, str) else second
+class Reader:
+    """Figures of one grid for a scope: nodes where the scope is a node, else sums."""
+
+    def __init__(self, publication: Publication, scope: Scope, monthly: bool) -> None:
+        self.publication, self.scope, self.monthly = publication, scope, monthly
+
+    def count(self, node_of: Callable[[tuple], Hashable]) -> int | str:
+        if self.scope.node is not None:
+            return self.publication.shown(node_of(self.scope.node))
+        if not self.monthly:
+            return HIDDEN  # activities and feedback are published per year only
+        coefficients: dict[int, int] = {}
+        for year, month in self.scope.months:
+            node = self.publication.grid.nodes.get(node_of((MONTH, year, month)))
+            for index, c in (node.coefficients if node else {}).items():
+                coefficients[index] = coefficients.get(index, 0) + c
+        return self.publication.figure(coefficients)
 
 
-def _protect_counts(table: dict[str, Any], column: str, threshold: int) -> None:
-    """Protect one count column with its total (and group subtotals) in place."""
-    rows = table["rows"]
-    groups = [group["key"] for group in table.get("groups", [])]
-    keys: list[Hashable] = [row["key"] for row in rows]
-    grouped = bool(groups)
-    if grouped:
-        grid = Table(keys, groups, {(r["key"], r["group"]): r["values"][column] for r in rows})
-        protect([grid], threshold)
-        if grid.shown((TOTAL, TOTAL), threshold) == HIDDEN:
-            grouped = False  # the total is published elsewhere: protect without subtotals
-    if not grouped:
-        grid = Table(keys, [ALL], {(r["key"], ALL): r["values"][column] for r in rows})
-        protect([grid], threshold)
-    for row in rows:
-        inner = (row["key"], row["group"] if grouped else ALL)
-        shown = _stricter(grid.shown(inner, threshold), grid.shown((row["key"], TOTAL), threshold))
-        row["values"][column] = shown
-    for group in groups:
-        subtotal = table["subtotals"][group]
-        if grouped:
-            subtotal[column] = grid.shown((TOTAL, group), threshold)
-        elif any(not isinstance(r["values"][column], int) for r in rows if r["group"] == group):
-            subtotal[column] = HIDDEN  # would give a hidden count away
-    table["total"][column] = grid.shown((TOTAL, TOTAL), threshold)
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _derived(spec: Spec, values: dict[str, Any], threshold: int) -> None:
-    """Withhold percentages and means whose counts are hidden or small."""
-    for column in spec.columns:
-        if column.kind == PERCENT and column.of and values.get(column.key) is not None:
-            part, whole = values[column.of[0]], values[column.of[1]]
-            if not (isinstance(part, int) and isinstance(whole, int)) or share_withheld(
-                part, whole, threshold
-            ):
-                values[column.key] = HIDDEN
-        if column.depends and values.get(column.key) is not None:
-            counts = [values[key] for key in column.depends]
-            if any(not isinstance(c, int) or _small(c, threshold) for c in counts):
-                values[column.key] = HIDDEN
+def _share(part: object, whole: object) -> str | None:
+    if _is_count(part) and _is_count(whole):
+        return percent(part, whole)  # type: ignore[arg-type]
+    return HIDDEN
 
 
-def protect_table(table: dict[str, Any], threshold: int) -> None:
-    """Suppress a report table's counts in place (see the module)."""
-    spec = SPECS[table["key"]]
-    counts = [column.key for column in spec.columns if column.kind == COUNT]
-    for column in counts:
-        if table["total"] is not None and table["rows"]:
-            _protect_counts(table, column, threshold)
+def _set(values: dict[str, Any], key: str, value: object) -> None:
+    if key in values:
+        values[key] = value
+
+
+def _formats(table: dict[str, Any], now: Reader, answers: Reader, ids: dict[str, int]) -> None:
+    measures = ("activities", "attendances", "first_timers")
+    f, fb = activity_grid, feedback_grid
+
+    def fill(values: dict[str, Any], category: Hashable, feedback_format: Hashable) -> None:
+        for measure in measures:
+            _set(values, measure, now.count(lambda t, m=measure: f.format_node(m, category, t)))
+        _set(
+            values,
+            "responses",
+            answers.count(lambda t: fb.responses_node(fb.ALL, feedback_format, t)),
+        )
+        _set(
+            values,
+            "answered",
+            answers.count(lambda t: fb.answered_node(fb.ALL, feedback_format, fb.ALL, t)),
+        )
+        _set(
+            values,
+            "agree",
+            answers.count(lambda t: fb.agree_node(fb.ALL, feedback_format, fb.ALL, t)),
+        )
+        if "share" in values:
+            values["share"] = (
+                _share(values.get("agree"), values.get("answered"))
+                if values["share"] is not None
+                else None
+            )
+
+    for row in table["rows"]:
+        fill(row["values"], row["key"], ids.get(row["key"], -1))
+    for status, values in table.get("subtotals", {}).items():
+        for measure in measures:
+            _set(
+                values,
+                measure,
+                now.count(lambda t, m=measure, s=status: f.format_node(m, f"status:{s}", t)),
+            )
+        for key in ("responses", "answered", "agree"):
+            _set(values, key, HIDDEN)  # no node: feedback is published per format and in all
+        _set(values, "share", None if values.get("share") is None else HIDDEN)
+    if table.get("total") is not None:
+        fill(table["total"], activity_grid.TOTAL, fb.ALL)
+
+
+def _periods(
+    table: dict[str, Any], now: Reader, before: Reader, node_of: Callable, total_of: Callable
+) -> None:
+    for row in table["rows"]:
+        row["values"]["current"] = now.count(lambda t, k=row["key"]: node_of(k, t))
+        row["values"]["previous"] = before.count(lambda t, k=row["key"]: node_of(k, t))
+    if table.get("total") is not None:
+        table["total"]["current"] = now.count(total_of)
+        table["total"]["previous"] = before.count(total_of)
+
+
+def _kreise(table: dict[str, Any], now: Reader, before: Reader) -> None:
+    r = activity_grid
+
+    def fill(values: dict[str, Any], region: Hashable) -> None:
+        values["activities"] = now.count(lambda t: r.region_node("activities", region, t))
+        values["attendances"] = now.count(lambda t: r.region_node("attendances", region, t))
+        values["previous_attendances"] = before.count(
+            lambda t: r.region_node("attendances", region, t)
+        )
+
+    for row in table["rows"]:
+        fill(row["values"], row["key"])
+    for group, values in table.get("subtotals", {}).items():
+        fill(values, r.ONLINE if group == r.ONLINE else group)
+    if table.get("total") is not None:
+        fill(table["total"], r.TOTAL)
+
+
+def _feedback(table: dict[str, Any], now: Reader) -> None:
+    fb = feedback_grid
+    for row in table["rows"]:
+        values, key = row["values"], row["key"]
+        values["answered"] = now.count(lambda t, k=key: fb.answered_node(fb.ALL, fb.ALL, k, t))
+        values["agree"] = now.count(lambda t, k=key: fb.agree_node(fb.ALL, fb.ALL, k, t))
+        points = [
+            now.count(lambda t, p=p, k=key: fb.point_node(fb.ALL, k, p, t)) for p in range(1, 6)
+        ]
+        for point, shown in enumerate(points, 1):
+            values[f"c{point}"] = shown
+        values["share"] = _share(values["agree"], values["answered"])
+        answered = values["answered"]
+        if all(_is_count(p) for p in points) and _is_count(answered) and answered:
+            total = sum(p * c for p, c in enumerate(points, 1))
+            values["mean"] = str((Decimal(total) / answered).quantize(HUNDREDTH))
         else:
-            for row in table["rows"]:
-                row["values"][column] = suppressed(row["values"][column])
-    for values in [
-        *(row["values"] for row in table["rows"]),
-        *table.get("subtotals", {}).values(),
-        *([table["total"]] if table["total"] is not None else []),
-    ]:
-        _derived(spec, values, threshold)
+            values["mean"] = HIDDEN
+
+
+def _counted(value: object, threshold: int) -> object:
+    """A count as published under the primary rule: from 1 to below the threshold as '< 5'."""
+    number = as_decimal(value)
+    if number is not None and 0 < number < threshold:
+        return primary_mark(threshold)
+    return value
 
 
 def _share_withheld(detail: dict[str, Any], threshold: int) -> bool:
-    """Whether the rate's numerator or its complement is small."""
     for part_key, whole_key in RATE_PARTS:
         part, whole = detail.get(part_key), detail.get(whole_key)
         if isinstance(part, int) and isinstance(whole, int):
@@ -113,16 +213,8 @@ def _share_withheld(detail: dict[str, Any], threshold: int) -> bool:
     return False
 
 
-def _count_shown(value: object, threshold: int) -> object:
-    """A count as published: from 1 to below the threshold as '< 5'."""
-    number = as_decimal(value)
-    if number is not None and 0 < number < threshold:
-        return f"< {threshold}"
-    return value
-
-
 def protect_indicator(indicator: dict[str, Any], threshold: int) -> None:
-    """Withhold rates on small counts, show small counts as "< 5", drop the raw counts."""
+    """The primary rule for an indicator that is no sum of grid cells; raw counts dropped."""
     detail = indicator.pop("detail", None) or {}
     previous_detail = indicator.pop("previous_detail", None) or {}
     if indicator.get("rate"):
@@ -131,46 +223,211 @@ def protect_indicator(indicator: dict[str, Any], threshold: int) -> None:
         if indicator["previous"] is not None and _share_withheld(previous_detail, threshold):
             indicator["previous"] = HIDDEN
     elif indicator.get("source") not in NOT_COUNTED:
-        indicator["actual"] = _count_shown(indicator["actual"], threshold)
-        indicator["previous"] = _count_shown(indicator["previous"], threshold)
+        indicator["actual"] = _counted(indicator["actual"], threshold)
+        indicator["previous"] = _counted(indicator["previous"], threshold)
 
 
-def _protect_facts(data: dict[str, Any], threshold: int) -> None:
-    """Key figures: table totals as the tables show them, small shares withheld."""
-    tables = data["tables"]
+def _from_grid(
+    indicator: dict[str, Any], readers: dict[str, tuple[Reader, Reader]], ids: dict[str, int]
+) -> bool:
+    """Set an indicator's values from the grids where they are sums of cells; else False."""
+    source, flt = indicator.get("source"), indicator.get("filter") or {}
+    keys = set(flt) - {"metric"}
+    metric = flt.get("metric")
+    f, c, fb = activity_grid, counselling_grid, feedback_grid
+    finders: dict[str, Callable[[Reader], object]] = {}
+    if source == "feedback" and metric == "share_agree" and keys == {"question"}:
+        question = flt["question"]
+        finders["feedback"] = lambda reader: _share(
+            reader.count(lambda t: fb.agree_node(fb.ALL, fb.ALL, question, t)),
+            reader.count(lambda t: fb.answered_node(fb.ALL, fb.ALL, question, t)),
+        )
+    elif source == "timeliness" and metric == "share_within_deadline" and not keys:
+        finders["activities"] = lambda reader: _share(
+            reader.count(lambda t: f.doc_node("within", t)),
+            reader.count(lambda t: f.doc_node(f.TOTAL, t)),
+        )
+    elif (
+        source == "counselling"
+        and metric == "contacts"
+        and len(keys) <= 1
+        and keys <= {"kinds", "sought_by", "channels"}
+    ):
+        breakdown = {"kinds": "kind", "sought_by": "sought_by", "channels": "channel"}.get(
+            next(iter(keys), ""), ""
+        )
+        chosen = flt.get(next(iter(keys), ""), [])
+        finders["counselling"] = lambda reader: _sum(
+            [reader.count(lambda t, v=v: c.category_node(breakdown, v, t)) for v in chosen]
+            if breakdown
+            else [reader.count(c.total_node)]
+        )
+    elif source == "activities" and metric in ("count", "participants") and keys <= {"formats"}:
+        measure = "activities" if metric == "count" else "attendances"
+        formats = flt.get("formats") or [f.TOTAL]
+        finders["activities"] = lambda reader: _sum(
+            [reader.count(lambda t, k=k: f.format_node(measure, k, t)) for k in formats]
+        )
+    if not finders:
+        return False
+    [(grid_name, find)] = finders.items()
+    now, before = readers[grid_name]
+    indicator["actual"] = find(now) if indicator["actual"] is not None else None
+    indicator["previous"] = find(before) if indicator["previous"] is not None else None
+    for field in ("actual", "previous"):
+        value = indicator[field]
+        if isinstance(value, int):
+            indicator[field] = str(value)
+    indicator.pop("detail", None)
+    indicator.pop("previous_detail", None)
+    return True
+
+
+def _sum(parts: list[object]) -> object:
+    """A sum of published counts; hidden as soon as one part is."""
+    if all(_is_count(p) for p in parts):
+        return sum(parts)  # type: ignore[arg-type]
+    return HIDDEN
+
+
+def _facts(data: dict[str, Any], readers: dict[str, tuple[Reader, Reader]]) -> None:
+    f, fb = activity_grid, feedback_grid
+    (now, before), (answers_now, answers_before) = readers["activities"], readers["feedback"]
+    nodes = {
+        "activities": lambda t: f.region_node("activities", f.TOTAL, t),
+        "attendances": lambda t: f.region_node("attendances", f.TOTAL, t),
+        "first_timers": lambda t: f.format_node("first_timers", f.TOTAL, t),
+    }
     for facts in (data["facts"].get("input", []), data["facts"].get("output", [])):
         for fact in facts:
-            if fact["key"] not in FACT_TOTALS:
-                continue
-            table, column = FACT_TOTALS[fact["key"]]
-            if table in tables and tables[table]["total"] is not None:
-                fact["current"] = tables[table]["total"][column]
-            else:
-                fact["current"] = suppressed(fact["current"])
-            fact["previous"] = suppressed(fact["previous"])
-    timeliness = tables.get("timeliness")
+            if fact["key"] in nodes:
+                fact["current"] = now.count(nodes[fact["key"]])
+                if fact["previous"] is not None:
+                    fact["previous"] = before.count(nodes[fact["key"]])
+            elif fact["key"] == "responses":
+                fact["current"] = answers_now.count(lambda t: fb.responses_node(fb.ALL, fb.ALL, t))
+                if fact["previous"] is not None:
+                    fact["previous"] = answers_before.count(
+                        lambda t: fb.responses_node(fb.ALL, fb.ALL, t)
+                    )
     for fact in data["facts"].get("timeliness", []):
-        if fact["key"] != "share_within" or timeliness is None:
+        if fact["key"] != "share_within":
             continue
-        for period in ("current", "previous"):
-            within = next(r for r in timeliness["rows"] if r["key"] == "within")["values"][period]
-            due = timeliness["total"][period]
-            if fact[period] is not None and (
-                not (isinstance(within, int) and isinstance(due, int))
-                or _small(within, threshold)
-                or _small(due - within, threshold)
-            ):
-                fact[period] = HIDDEN
+        for period, reader in (("current", now), ("previous", before)):
+            if fact[period] is not None:
+                fact[period] = _share(
+                    reader.count(lambda t: f.doc_node("within", t)),
+                    reader.count(lambda t: f.doc_node(f.TOTAL, t)),
+                )
+
+
+Readers = dict[str, tuple[Reader, Reader]]
+
+
+def _readers(
+    agreement: Agreement, periods: list[dict[str, str]], today: datetime.date
+) -> tuple[Readers, list[Scope]]:
+    """Each grid's reader for the period and for the previous one."""
+    publications = {
+        "activities": publication_for(
+            activity_grid.activities_grid(agreement=agreement, today=today)
+        ),
+        "counselling": publication_for(counselling_grid.counselling_grid(agreement=agreement)),
+        "feedback": publication_for(feedback_grid.feedback_grid(agreement=agreement)),
+    }
+    scopes = [
+        Scope(
+            agreement,
+            datetime.date.fromisoformat(p["start"]),
+            datetime.date.fromisoformat(p["end"]),
+        )
+        for p in periods
+    ]
+    readers = {
+        name: (
+            Reader(publication, scopes[0], monthly=name == "counselling"),
+            Reader(publication, scopes[1], monthly=name == "counselling"),
+        )
+        for name, publication in publications.items()
+    }
+    return readers, scopes
+
+
+def protected_indicators(
+    rows: list[dict[str, Any]],
+    *,
+    agreement: Agreement,
+    periods: list[dict[str, str]],
+    today: datetime.date,
+) -> list[dict[str, Any]]:
+    """Indicator values as the protected publication shows them (the input stays unchanged)."""
+    readers, _scopes = _readers(agreement, periods, today)
+    ids = dict(Format.objects.filter(agreement=agreement).values_list("key", "id"))
+    protected = copy.deepcopy(rows)
+    for indicator in protected:
+        if not _from_grid(indicator, readers, ids):
+            protect_indicator(indicator, settings.SUPPRESSION_THRESHOLD)
+    return protected
 
 
 def ministry_copy(data: dict[str, Any]) -> dict[str, Any]:
     """A protected copy of the report data for the ministry (the input stays unchanged)."""
-    threshold = settings.SUPPRESSION_THRESHOLD
     protected = copy.deepcopy(data)
-    for table in protected["tables"].values():
-        protect_table(table, threshold)
-    _protect_facts(protected, threshold)
+    agreement = Agreement.objects.get(slug=data["agreement"]["slug"])
+    today = datetime.date.fromisoformat(data["computed_on"])
+    readers, scopes = _readers(agreement, [data["period"], data["previous"]], today)
+    ids = dict(Format.objects.filter(agreement=agreement).values_list("key", "id"))
+    tables = protected["tables"]
+    (now, before) = readers["activities"]
+    f, c = activity_grid, counselling_grid
+    for key, table in tables.items():
+        if key == "formats":
+            _formats(table, now, readers["feedback"][0], ids)
+        elif key.startswith("reach_"):
+            dimension = key.removeprefix("reach_")
+            _periods(
+                table,
+                now,
+                before,
+                lambda k, t, d=dimension: f.reach_node(d, k, t),
+                lambda t: f.region_node("attendances", f.TOTAL, t),
+            )
+            if dimension == "sector" and table.get("total") is not None:
+                # The multipliers' total: the sum of the sectors where all are published.
+                for period in ("current", "previous"):
+                    table["total"][period] = _sum([r["values"][period] for r in table["rows"]])
+        elif key == "kreise":
+            _kreise(table, now, before)
+        elif key == "timeliness":
+            _periods(
+                table, now, before, lambda k, t: f.doc_node(k, t), lambda t: f.doc_node(f.TOTAL, t)
+            )
+        elif key.startswith("counselling_") and key != "counselling_topics":
+            breakdown = key.removeprefix("counselling_")
+
+            def category(k: str, t: tuple, b: str = breakdown) -> tuple:
+                value: object = {"first": True, "follow_up": False}.get(k, k) if b == "first" else k
+                return c.category_node(b, value, t)
+
+            _periods(table, *readers["counselling"], category, c.total_node)
+        elif key == "counselling_topics":
+            _periods(
+                table,
+                *readers["counselling"],
+                lambda k, t: c.topic_node(int(k), t),
+                lambda t: c.topic_node(c.TOTAL, t),
+            )
+        elif key == "feedback":
+            _feedback(table, readers["feedback"][0])
+    _facts(protected, readers)
     for indicator in protected["indicators"]:
-        protect_indicator(indicator, threshold)
+        if not _from_grid(indicator, readers, ids):
+            protect_indicator(indicator, settings.SUPPRESSION_THRESHOLD)
     protected["protected"] = True
+    (first_year, first_month), (last_year, last_month) = scopes[0].months[0], scopes[0].months[-1]
+    protected["snapped"] = {
+        "applied": scopes[0].snapped,
+        "first": datetime.date(first_year, first_month, 1).isoformat(),
+        "last_month": f"{last_year}-{last_month:02d}",
+    }
     return protected

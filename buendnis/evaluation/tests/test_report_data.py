@@ -22,6 +22,7 @@ from buendnis.counselling.models import Topic
 from buendnis.counselling.services import ContactData, contact_create, topics_setup
 from buendnis.evaluation.models import Evaluation
 from buendnis.evaluation.periods import Period, calendar_year
+from buendnis.evaluation.report.context import frozen_figures
 from buendnis.evaluation.report.data import report_data
 from buendnis.evaluation.report.display import period_short
 from buendnis.evaluation.report.formatting import format_change, format_date, format_value
@@ -310,7 +311,7 @@ def test_a_frozen_snapshot_renders_like_the_live_figures_and_stays_frozen(
 
     live = html()
     evaluation.snapshot = json.loads(
-        json.dumps(report_data(agreement=small_world, period=Y2025, today=TODAY))
+        json.dumps(frozen_figures(agreement=small_world, period=Y2025, today=TODAY))
     )
     evaluation.status, evaluation.frozen_at = Evaluation.Status.REVIEW, timezone.now()
     evaluation.save()

@@ -15,10 +15,9 @@ from buendnis.evaluation.report.protect import (
     HIDDEN,
     ministry_copy,
     protect_indicator,
-    protect_table,
 )
 from buendnis.evaluation.report.render import render_report
-from buendnis.evaluation.report.tables import COUNT, PERCENT, SPECS, make_table
+from buendnis.evaluation.report.tables import COUNT, PERCENT, SPECS
 from buendnis.evaluation.tests import test_report_data as world
 
 documenting = world.documenting
@@ -116,60 +115,6 @@ def test_figures_that_repeat_a_tables_total_show_what_the_table_shows(
     totals = protected["tables"]["formats"]["total"]
     assert output["activities"] == totals["activities"] == "< 5"
     assert output["attendances"] == totals["attendances"]
-
-
-def test_a_single_small_cell_gets_a_complement_hidden() -> None:
-    table = make_table(
-        "reach_group",
-        [
-            {"key": "fathers", "label": "Väter", "values": {"current": 12, "previous": 0}},
-            {"key": "men", "label": "Männer", "values": {"current": 3, "previous": 0}},
-            {"key": "multipliers", "label": "M", "values": {"current": 20, "previous": 0}},
-        ],
-    )
-    protect_table(table, THRESHOLD)
-    current = [row["values"]["current"] for row in table["rows"]]
-    assert current == [HIDDEN, "< 5", 20]
-    assert table["total"]["current"] == 35  # 3 cannot be recovered: 12 is hidden too
-
-
-def _formats(*activities: tuple[str, str, int]) -> dict[str, Any]:
-    rows = []
-    for key, group, count in activities:
-        values = {
-            "status": group, "activities": count, "attendances": 0, "first_timers": 0,
-            "responses": 0, "answered": 0, "agree": 0, "share": None,
-        }  # fmt: skip
-        rows.append({"key": key, "label": key, "group": group, "values": values})
-    groups = [{"key": "pilot", "label": ""}, {"key": "established", "label": ""}]
-    table = make_table("formats", rows, groups)
-    protect_table(table, THRESHOLD)
-    return table
-
-
-def _shown(table: dict[str, Any]) -> tuple[dict[str, object], dict[str, object], object]:
-    cells = {row["key"]: row["values"]["activities"] for row in table["rows"]}
-    subtotals = {key: values["activities"] for key, values in table["subtotals"].items()}
-    return cells, subtotals, table["total"]["activities"]
-
-
-def test_group_subtotals_are_protected_together_with_the_cells() -> None:
-    table = _formats(("a", "pilot", 3), ("b", "established", 20), ("c", "established", 30),
-                     ("d", "pilot", 40))  # fmt: skip
-    cells, subtotals, total = _shown(table)
-    # The pilot subtotal (43) is published, so its other format must be hidden as well.
-    assert cells == {"a": "< 5", "b": HIDDEN, "c": HIDDEN, "d": HIDDEN}
-    assert (subtotals, total) == ({"pilot": 43, "established": 50}, 93)
-
-
-def test_the_grand_total_stays_published_and_subtotals_give_nothing_away() -> None:
-    # Protecting with subtotals would hide the grand total, which other tables publish:
-    # then the cells are protected alone and a subtotal with a hidden cell is hidden too.
-    cells, subtotals, total = _shown(
-        _formats(("a", "pilot", 3), ("b", "established", 50), ("c", "established", 60))
-    )
-    assert cells == {"a": "< 5", "b": HIDDEN, "c": 60}
-    assert (subtotals, total) == ({"pilot": HIDDEN, "established": HIDDEN}, 113)
 
 
 def test_indicator_counts_from_1_to_4_read_less_than_5_and_yes_no_stays() -> None:

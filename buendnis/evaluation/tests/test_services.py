@@ -487,6 +487,13 @@ def test_it_reads_the_evaluation_behind_a_period_key(draft: Evaluation) -> None:
 
 def test_it_protects_small_counts_of_people_outside_the_documenting_side() -> None:
     from buendnis.evaluation.engine import IndicatorValue
+    from buendnis.evaluation.report.protect import protect_indicator
+
+    def of(row: dict, exact: bool) -> selectors.Row:
+        shown = dict(row)
+        if not exact:
+            protect_indicator(shown, 5)
+        return selectors.Row.of(row, shown)
 
     value = IndicatorValue(
         code="Z3.2",
@@ -504,19 +511,17 @@ def test_it_protects_small_counts_of_people_outside_the_documenting_side() -> No
         note="",
         detail={},
     )
-    ministry = selectors.Row.of(value.as_dict(), exact=False)
+    ministry = of(value.as_dict(), exact=False)
     assert (ministry.actual, ministry.previous, ministry.target) == ("< 5", "1.234", "120")
     assert ministry.status_label == "im Rückstand"
-    assert selectors.Row.of(value.as_dict(), exact=True).actual == "3"
+    assert of(value.as_dict(), exact=True).actual == "3"
     share = {**value.__dict__, "source": "feedback", "rate": True, "actual": Decimal("71.25")}
-    rate = selectors.Row.of(
+    rate = of(
         IndicatorValue(**{**share, "detail": {"agree": 57, "total": 80}}).as_dict(), exact=False
     )
     assert rate.actual == "71,25"
     small = IndicatorValue(**{**share, "actual": Decimal("60"), "detail": {"agree": 3, "total": 5}})
-    assert selectors.Row.of(small.as_dict(), exact=False).actual == "•"
-    assert selectors.Row.of(small.as_dict(), exact=True).actual == "60"
-    missing = selectors.Row.of(
-        IndicatorValue(**{**value.__dict__, "actual": None}).as_dict(), exact=False
-    )
+    assert of(small.as_dict(), exact=False).actual == "•"
+    assert of(small.as_dict(), exact=True).actual == "60"
+    missing = of(IndicatorValue(**{**value.__dict__, "actual": None}).as_dict(), exact=False)
     assert missing.actual == "–"
