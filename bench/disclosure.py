@@ -32,14 +32,16 @@ YEAR = 2026
 TODAY = datetime.date(2026, 12, 1)
 
 
-def _timed(work: Callable[[], Any], repeat: int = 5) -> float:
+def _timed(
+    work: Callable[[], Any], repeat: int = 5, clock: Callable[[], float] = time.perf_counter
+) -> float:
     """Median seconds over ``repeat`` runs after one warm-up."""
     work()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -81,18 +83,18 @@ def _grids() -> dict[str, Any]:
     from django.conf import settings
     from django.core.cache import cache
 
-    from buendnis.activities.grid import activities_grid
+    from buendnis.activities.grid import build_activities_grid
     from buendnis.agreements.models import Agreement
     from buendnis.core.disclosure.cache import publication_for
     from buendnis.core.disclosure.publication import protect
-    from buendnis.counselling.grid import counselling_grid
-    from buendnis.feedback.grid import feedback_grid
+    from buendnis.counselling.grid import build_counselling_grid
+    from buendnis.feedback.grid import build_feedback_grid
 
     agreement = Agreement.objects.get(slug=SLUG)
     builders = {
-        "activities": lambda: activities_grid(agreement=agreement, today=TODAY),
-        "counselling": lambda: counselling_grid(agreement=agreement),
-        "feedback": lambda: feedback_grid(agreement=agreement),
+        "activities": lambda: build_activities_grid(agreement=agreement, today=TODAY),
+        "counselling": lambda: build_counselling_grid(agreement=agreement),
+        "feedback": lambda: build_feedback_grid(agreement=agreement),
     }
     found = {}
     for name, build in builders.items():

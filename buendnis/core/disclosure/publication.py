@@ -126,10 +126,11 @@ def build_solver(publication: Publication, *, integer: bool = False) -> tuple[So
         ((fact.coefficients, fact.low, fact.high) for fact in grid.facts),
         integer=integer,
     )
-    rows = {}
-    for key, node in grid.nodes.items():
-        if node.coefficients:
-            rows[key] = solver.add_row(node.coefficients, *publication.bounds(key))
+    keys = [key for key, node in grid.nodes.items() if node.coefficients]
+    numbers = solver.add_rows(
+        (grid.nodes[key].coefficients, *publication.bounds(key)) for key in keys
+    )
+    rows = dict(zip(keys, numbers, strict=True))
     return solver, rows
 
 

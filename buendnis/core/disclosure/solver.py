@@ -41,9 +41,36 @@ class Solver:
                     np.full(variable_count, highspy.HighsVarType.kInteger),
                 )
         self.row_count = 0
-        for coefficients, low, high in rows:
-            self.add_row(coefficients, low, high)
+        self.add_rows(rows)
         self._cost: list[int] = []
+
+    def add_rows(
+        self, rows: Iterable[tuple[Mapping[int, int] | Iterable[tuple[int, int]], float, float]]
+    ) -> list[int]:
+        """Add many rows at once (one call into HiGHS); return their numbers."""
+        lows, highs, starts, indices, values = [], [], [], [], []
+        for coefficients, low, high in rows:
+            items = coefficients.items() if isinstance(coefficients, Mapping) else coefficients
+            starts.append(len(indices))
+            for index, coefficient in items:
+                indices.append(index)
+                values.append(float(coefficient))
+            lows.append(_bound(low))
+            highs.append(_bound(high))
+        if not lows:
+            return []
+        self.highs.addRows(
+            len(lows),
+            np.array(lows),
+            np.array(highs),
+            len(indices),
+            np.array(starts, dtype=np.int32),
+            np.array(indices, dtype=np.int32),
+            np.array(values),
+        )
+        first = self.row_count
+        self.row_count += len(lows)
+        return list(range(first, self.row_count))
 
     def add_row(
         self, coefficients: Mapping[int, int] | Iterable[tuple[int, int]], low: float, high: float

@@ -76,15 +76,25 @@ class Reader:
         self.publication, self.scope, self.monthly = publication, scope, monthly
 
     def count(self, node_of: Callable[[tuple], Hashable]) -> int | str:
+        """One node of the scope as published (a sum of months where it is no node)."""
         if self.scope.node is not None:
             return self.publication.shown(node_of(self.scope.node))
-        if not self.monthly:
+        return self.total([node_of])
+
+    def total(self, node_ofs: list[Callable[[tuple], Hashable]]) -> int | str:
+        """The sum of several nodes: shown where the published nodes determine it."""
+        if self.scope.node is not None:
+            times = [self.scope.node]
+        elif self.monthly:
+            times = [(MONTH, year, month) for year, month in self.scope.months]
+        else:
             return HIDDEN  # activities and feedback are published per year only
         coefficients: dict[int, int] = {}
-        for year, month in self.scope.months:
-            node = self.publication.grid.nodes.get(node_of((MONTH, year, month)))
-            for index, c in (node.coefficients if node else {}).items():
-                coefficients[index] = coefficients.get(index, 0) + c
+        for node_of in node_ofs:
+            for time in times:
+                node = self.publication.grid.nodes.get(node_of(time))
+                for index, c in (node.coefficients if node else {}).items():
+                    coefficients[index] = coefficients.get(index, 0) + c
         return self.publication.figure(coefficients)
 
 
@@ -257,16 +267,16 @@ def _from_grid(
             next(iter(keys), ""), ""
         )
         chosen = flt.get(next(iter(keys), ""), [])
-        finders["counselling"] = lambda reader: _sum(
-            [reader.count(lambda t, v=v: c.category_node(breakdown, v, t)) for v in chosen]
+        finders["counselling"] = lambda reader: reader.total(
+            [lambda t, v=v: c.category_node(breakdown, v, t) for v in chosen]
             if breakdown
-            else [reader.count(c.total_node)]
+            else [c.total_node]
         )
     elif source == "activities" and metric in ("count", "participants") and keys <= {"formats"}:
         measure = "activities" if metric == "count" else "attendances"
         formats = flt.get("formats") or [f.TOTAL]
-        finders["activities"] = lambda reader: _sum(
-            [reader.count(lambda t, k=k: f.format_node(measure, k, t)) for k in formats]
+        finders["activities"] = lambda reader: reader.total(
+            [lambda t, k=k: f.format_node(measure, k, t) for k in formats]
         )
     if not finders:
         return False
@@ -281,13 +291,6 @@ def _from_grid(
     indicator.pop("detail", None)
     indicator.pop("previous_detail", None)
     return True
-
-
-def _sum(parts: list[object]) -> object:
-    """A sum of published counts; hidden as soon as one part is."""
-    if all(_is_count(p) for p in parts):
-        return sum(parts)  # type: ignore[arg-type]
-    return HIDDEN
 
 
 def _facts(data: dict[str, Any], readers: dict[str, tuple[Reader, Reader]]) -> None:
@@ -393,9 +396,12 @@ def ministry_copy(data: dict[str, Any]) -> dict[str, Any]:
                 lambda t: f.region_node("attendances", f.TOTAL, t),
             )
             if dimension == "sector" and table.get("total") is not None:
-                # The multipliers' total: the sum of the sectors where all are published.
-                for period in ("current", "previous"):
-                    table["total"][period] = _sum([r["values"][period] for r in table["rows"]])
+                # The multipliers' total: the sum of the sectors where it is determined.
+                keys = [row["key"] for row in table["rows"]]
+                for period, reader in (("current", now), ("previous", before)):
+                    table["total"][period] = reader.total(
+                        [lambda t, k=k: f.reach_node("sector", k, t) for k in keys]
+                    )
         elif key == "kreise":
             _kreise(table, now, before)
         elif key == "timeliness":
