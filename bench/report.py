@@ -60,8 +60,12 @@ def reported_per_year(activities: int) -> int:
     return min(3000, max(300, activities // 300))
 
 
-def setup(activities: int) -> dict[str, Any]:
-    """Migrate, load the demo portfolio and generate ``activities`` activities in all."""
+def setup(activities: int, other_agreements: int | None = None) -> dict[str, Any]:
+    """Migrate, load the demo portfolio and generate ``activities`` activities in all.
+
+    The activities beyond the reported agreement's go to ``other_agreements`` generated
+    agreements (default: as many as it takes to make each the reported one's size).
+    """
     from django.core.management import call_command
 
     from buendnis.accounts.models import Organisation
@@ -100,7 +104,7 @@ def setup(activities: int) -> dict[str, Any]:
     )
     responses = demo_responses_generate(agreement=founding, seed=SEED)
     rest = max(0, activities - per_year * YEARS)
-    others = max(1, rest // (per_year * YEARS))
+    others = other_agreements or max(1, rest // (per_year * YEARS))
     if rest:
         generate(
             agreements=others,

@@ -118,6 +118,21 @@ def visible_agreements(user: AnyUser) -> QuerySet:
     return Agreement.objects.filter(id__in=_agreement_ids_of(user))
 
 
+def visible_agreement_ids(user: AnyUser) -> list[int]:
+    """Ids of the agreements the user's organisations are party to (cached per user).
+
+    A literal list lets the database read an activity index in order, where a subquery
+    makes it sort every row of the organisation first.
+    """
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_buendnis_agreement_ids", None)
+    if cached is None:
+        cached = sorted(set(_agreement_ids_of(user).values_list("agreement_id", flat=True)))
+        user._buendnis_agreement_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
 def _is_party(user: AnyUser, agreement: Model | None) -> bool:
     if agreement is None or not user.is_authenticated:
         return False

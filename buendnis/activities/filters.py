@@ -28,6 +28,8 @@ class ActivityFilterForm(KernForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("– alle –")), *Activity.Status.choices], required=False
     )
+    overdue = forms.BooleanField(label=_("nur überfällige"), required=False)
+    mine = forms.BooleanField(label=_("nur meine"), required=False)
 
     def __init__(self, data: QueryDict, *, agreements: object) -> None:
         super().__init__(data)
@@ -46,4 +48,6 @@ class ActivityFilterForm(KernForm):
             kreis=data["kreis"].pk if data.get("kreis") else None,
             status=data.get("status") or None,
             search=data.get("q", ""),
+            overdue=bool(data.get("overdue")),
+            mine=bool(data.get("mine")),
         )

@@ -252,8 +252,19 @@ class Activity(models.Model):
         ]
         indexes = [
             models.Index(fields=["agreement", "-starts_at", "-id"], name="activity_agr_start"),
+            # The list, newest first, of what one organisation documented (in any of its
+            # agreements): read in order, so the first page needs no sort.
+            # (PostgreSQL also counts the list's filters from it alone, without the rows.)
             models.Index(
-                fields=["organisation", "agreement", "-starts_at"], name="activity_org_start"
+                fields=["organisation", "-starts_at", "-id", "agreement", "status"],
+                name="activity_org_newest",
+            ),
+            # What is still to be documented (§ 7): counted and listed oldest first on the
+            # dashboard without reading the documented majority.
+            models.Index(
+                fields=["organisation", "agreement", "ends_at"],
+                condition=models.Q(status__in=["planned", "held"]),
+                name="activity_open_org_end",
             ),
             models.Index(fields=["agreement", "status", "ends_at"], name="activity_agr_status"),
             models.Index(fields=["agreement", "kreis"], name="activity_agr_kreis"),

@@ -13,8 +13,7 @@ from buendnis.accounts.policy import (
     exact_scope,
     is_admin,
     organisation_ids,
-    sees_exact,
-    visible_agreements,
+    visible_agreement_ids,
 )
 from buendnis.activities.grid import activities_grid, year_figures
 from buendnis.activities.models import Activity, Format, NetworkPartner
@@ -30,8 +29,8 @@ def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
     if is_admin(user):
         return Activity.objects.all()
     return Activity.objects.filter(
-        organisation_id__in=organisation_ids(user),
-        agreement__in=visible_agreements(user),
+        organisation_id__in=sorted(organisation_ids(user)),
+        agreement_id__in=visible_agreement_ids(user),
     )
 
 
@@ -47,6 +46,8 @@ class ActivityFilter:
     status: str | None = None
     organisation: int | None = None
     search: str = ""
+    overdue: bool = False  # past the § 7 deadline and not yet documented
+    mine: bool = False  # the user is responsible
 
 
 def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activity]:
@@ -69,6 +70,11 @@ def activity_list(*, user: AnyUser, filters: ActivityFilter) -> QuerySet[Activit
         activities = activities.filter(status=filters.status)
     if filters.organisation:
         activities = activities.filter(organisation_id=filters.organisation)
+    if filters.overdue:
+        scope = None if is_admin(user) else visible_agreement_ids(user)
+        activities = overdue(activities, now=timezone.now(), agreement_ids=scope)
+    if filters.mine:
+        activities = activities.filter(responsible_id=user.pk)
     if filters.search:
         term = filters.search.strip()
         activities = activities.filter(
@@ -89,15 +95,29 @@ PAGE_SIZE = 25
 
 
 class _ListPaginator(Paginator):
-    """Counts the filtered activities themselves: the rows' joins are not needed to count."""
+    """Counts the filtered activities themselves: the rows' joins are not needed to count.
+
+    A page first finds its 25 ids, then reads their rows: finding the ids of a deep page
+    reads only the newest-first index (no table rows, no joins) however far it has to skip.
+    """
 
     def __init__(self, activities: QuerySet[Activity], per_page: int) -> None:
-        super().__init__(activities.values(*LIST_FIELDS), per_page)
+        super().__init__(activities, per_page)
         self._activities = activities
 
     @cached_property
     def count(self) -> int:
         return self._activities.count()
+
+    def page(self, number: object) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self._activities.values_list("pk", flat=True)[bottom:top])
+        rows = {row["pk"]: row for row in Activity.objects.filter(pk__in=ids).values(*LIST_FIELDS)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def activity_page(*, activities: QuerySet[Activity], number: object) -> Page:
@@ -116,7 +136,7 @@ def current_deadline_days(agreement: Agreement) -> int | None:
     return procedure.deadline_days if procedure else None
 
 
-def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
+def latest_deadlines(agreement_ids: QuerySet | list[int] | None = None) -> dict[int, int]:
     """Each agreement's § 7 deadline in days, from its newest procedure version."""
     procedures = DocumentationProcedure.objects.order_by("agreement_id", "version")
     if agreement_ids is not None:
@@ -124,9 +144,17 @@ def latest_deadlines(agreement_ids: QuerySet | None = None) -> dict[int, int]:
     return dict(procedures.values_list("agreement_id", "deadline_days"))
 
 
-def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QuerySet[Activity]:
-    """The held but undocumented activities past their own agreement's deadline."""
-    agreement_ids = activities.order_by().values("agreement_id")
+def overdue(
+    activities: QuerySet[Activity],
+    *,
+    now: datetime.datetime,
+    agreement_ids: list[int] | None = None,
+) -> QuerySet[Activity]:
+    """The held but undocumented activities past their own agreement's deadline.
+
+    ``agreement_ids`` narrows the deadlines read to the agreements the activities can belong
+    to (all agreements if not given; there are few, unlike activities).
+    """
     past_deadline = Q(pk__in=[])
     for agreement_id, days in latest_deadlines(agreement_ids).items():
         cutoff = now - datetime.timedelta(days=days)
@@ -134,15 +162,82 @@ def overdue(activities: QuerySet[Activity], *, now: datetime.datetime) -> QueryS
     return activities.filter(past_deadline, status__in=OPEN_STATUSES)
 
 
+def _overdue_visible(
+    *, user: AnyUser, now: datetime.datetime, only_responsible: bool
+) -> QuerySet[Activity]:
+    scope = None if is_admin(user) else visible_agreement_ids(user)
+    activities = overdue(activities_visible_to(user), now=now, agreement_ids=scope)
+    if only_responsible:
+        activities = activities.filter(responsible=user)
+    return activities
+
+
 def overdue_activities(
     *, user: AnyUser, now: datetime.datetime | None = None, only_responsible: bool = False
 ) -> list[Activity]:
-    """What the user sees of the overdue activities, oldest first."""
-    activities = overdue(activities_visible_to(user), now=now or timezone.now())
-    if only_responsible:
-        activities = activities.filter(responsible=user)
+    """What the user sees of the overdue activities, oldest first (unbounded: not for pages)."""
+    activities = _overdue_visible(
+        user=user, now=now or timezone.now(), only_responsible=only_responsible
+    )
     return list(
         activities.select_related("format", "responsible", "agreement").order_by("ends_at", "id")
+    )
+
+
+DASHBOARD_OVERDUE = 10  # the most urgent items the dashboard names; the rest are counted
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue activity and by how many whole days its deadline has passed."""
+
+    activity: Activity
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    """The dashboard's § 7 section: counts per agreement and the most urgent items."""
+
+    total: int
+    by_agreement: list[tuple[Agreement, int]]
+    most_urgent: list[OverdueItem]
+
+
+def overdue_summary(
+    *,
+    user: AnyUser,
+    now: datetime.datetime | None = None,
+    only_responsible: bool = False,
+    limit: int = DASHBOARD_OVERDUE,
+) -> OverdueSummary:
+    """Counts and the ``limit`` longest-overdue activities: the same queries at any size."""
+    now = now or timezone.now()
+    activities = _overdue_visible(user=user, now=now, only_responsible=only_responsible)
+    counts = dict(
+        activities.order_by()
+        .values("agreement_id")
+        .annotate(n=Count("*"))  # not the id: the open activities' index answers alone
+        .values_list("agreement_id", "n")
+    )
+    if not counts:
+        return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
+    agreements = Agreement.objects.filter(pk__in=counts).order_by("title")
+    deadlines = latest_deadlines(agreement_ids=list(counts))
+    urgent = activities.select_related("responsible", "agreement").order_by("ends_at", "id")
+    most_urgent = [
+        OverdueItem(
+            activity=activity,
+            days_overdue=(
+                now - activity.ends_at - datetime.timedelta(days=deadlines[activity.agreement_id])
+            ).days,
+        )
+        for activity in urgent[:limit]
+    ]
+    return OverdueSummary(
+        total=sum(counts.values()),
+        by_agreement=[(agreement, counts[agreement.pk]) for agreement in agreements],
+        most_urgent=most_urgent,
     )
 
 
@@ -198,8 +293,7 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         starts_at__lt=start.replace(year=year + 1),
         status__in=(Activity.Status.HELD, *DOCUMENTED_STATUSES),
     )
-    documenting = set(held.order_by().values_list("organisation_id", flat=True).distinct())
-    if not sees_exact(user, documenting or exact_scope(user, agreement)):
+    if not _exact_over(held, user=user, agreement=agreement):
         return _protected_figures(agreement, year)
     deadline = current_deadline_days(agreement)
     in_time = Q(status__in=DOCUMENTED_STATUSES)
@@ -213,6 +307,16 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
         documented_in_time=Count("id", filter=in_time),
     )
     return AgreementFigures(year=year, exact=True, **totals)
+
+
+def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:
+    """Whether every record behind the figures belongs to an organisation the user sees exactly.
+
+    A partner's own staff see the figures exactly only while no other organisation
+    documented in them: one EXISTS query instead of reading every organisation of the year.
+    """
+    own = exact_scope(user, agreement)
+    return bool(own) and not held.exclude(organisation_id__in=own).exists()
 
 
 def _protected_figures(agreement: Agreement, year: int) -> AgreementFigures:

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, organisation_ids, requires
-from buendnis.activities.selectors import overdue_activities
+from buendnis.activities.selectors import overdue_summary
 from buendnis.agreements.selectors import agreement_list
 from buendnis.evaluation.due import due_evaluations, overdue_adjustments
 
@@ -13,8 +13,12 @@ from buendnis.evaluation.due import due_evaluations, overdue_adjustments
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: the user's agreements, what is overdue under § 7, and § 8 due dates."""
     coordinates = bool(organisation_ids(request.user, Membership.Role.KOORDINATION))
-    overdue = overdue_activities(user=request.user, only_responsible=not coordinates)
-    context = {"agreements": agreement_list(user=request.user), "overdue": overdue}
+    overdue = overdue_summary(user=request.user, only_responsible=not coordinates)
+    context = {
+        "agreements": agreement_list(user=request.user),
+        "overdue": overdue,
+        "overdue_query": "overdue=on" if coordinates else "overdue=on&mine=on",
+    }
     if organisation_ids(request.user, Membership.Role.KOORDINATION, Membership.Role.MINISTERIUM):
         today = timezone.localdate()
         context["evaluation_section"] = True

@@ -22,6 +22,7 @@ saying what is wrong, so a report never fails over one indicator.
 """
 
 import datetime
+import json
 import re
 from dataclasses import asdict, dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
@@ -140,21 +141,48 @@ def status_for(
     return Status.BEHIND
 
 
-def _measure(indicator: Indicator, period: Period, today: datetime.date) -> Measure:
-    """The source's measure, or no value with the reason as note."""
+# Measures already taken in one run, so indicators asking the same question (and the
+# report's look at last period's rates) cost one query, not one each.
+Measures = dict[tuple[Any, ...], Measure]
+
+
+def _question(indicator: Indicator, period: Period, today: datetime.date) -> tuple[Any, ...]:
+    """What a measure depends on: the source, its filter and agreement, the period, today.
+
+    Manual values belong to the indicator itself.
+    """
+    own = indicator.pk if indicator.source == Indicator.Source.MANUAL else None
+    asked = json.dumps(indicator.filter, sort_keys=True, default=str)
+    return (indicator.source, indicator.agreement_id, asked, own, period, today)
+
+
+def measured(
+    indicator: Indicator, period: Period, today: datetime.date, taken: Measures | None = None
+) -> Measure:
+    """The source's measure, or no value with the reason as note (reused from ``taken``)."""
+    key = _question(indicator, period, today) if taken is not None else None
+    if taken is not None and key in taken:
+        return taken[key]
     try:
-        return measure(indicator=indicator, period=period, today=today)
+        result = measure(indicator=indicator, period=period, today=today)
     except SourceError as error:
-        return Measure(actual=None, note=str(error))
+        result = Measure(actual=None, note=str(error))
+    if taken is not None:
+        taken[key] = result
+    return result
 
 
 def indicator_value(
-    *, indicator: Indicator, period: Period, today: datetime.date | None = None
+    *,
+    indicator: Indicator,
+    period: Period,
+    today: datetime.date | None = None,
+    taken: Measures | None = None,
 ) -> IndicatorValue:
     """The indicator's actual, target, previous value and status for the period."""
     today = today or timezone.localdate()
-    current = _measure(indicator, period, today)
-    previous = _measure(indicator, period.previous(), today)
+    current = measured(indicator, period, today, taken)
+    previous = measured(indicator, period.previous(), today, taken)
     target = target_for(indicator.yearly_target, period, rate=current.rate)
     try:
         level_label = str(Indicator.Level(indicator.level).label)
@@ -191,7 +219,11 @@ def natural_key(code: str) -> tuple[Any, ...]:
 
 
 def indicator_values(
-    *, agreement: Agreement, period: Period, today: datetime.date | None = None
+    *,
+    agreement: Agreement,
+    period: Period,
+    today: datetime.date | None = None,
+    taken: Measures | None = None,
 ) -> list[IndicatorValue]:
     """Every indicator of the agreement: goal indicators by goal and code, then its duties."""
     today = today or timezone.localdate()
@@ -203,4 +235,7 @@ def indicator_values(
             natural_key(i.code),
         ),
     )
-    return [indicator_value(indicator=i, period=period, today=today) for i in indicators]
+    taken = {} if taken is None else taken
+    return [
+        indicator_value(indicator=i, period=period, today=today, taken=taken) for i in indicators
+    ]

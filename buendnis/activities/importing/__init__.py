@@ -29,7 +29,12 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import Organisation, User
 from buendnis.activities.importing.cells import Row
 from buendnis.activities.importing.reading import UnreadableFile, read_table
-from buendnis.activities.importing.result import ImportProblem, ImportResult, PreviewRow
+from buendnis.activities.importing.result import (
+    MAX_PROBLEMS,
+    ImportProblem,
+    ImportResult,
+    PreviewRow,
+)
 from buendnis.activities.importing.rows import Lookups, Parsed, map_header, parse_row
 from buendnis.activities.importing.writing import existing_refs, write
 from buendnis.agreements.models import Agreement
@@ -58,8 +63,9 @@ def activities_import(
 ) -> ImportResult:
     """Check every row of a CSV/XLSX file and write all new rows in one transaction, or none.
 
-    Returns the counts, the first rows for a preview and every problem; when there is any
-    problem (or ``dry_run`` is set) nothing is written. Lookups are loaded once, so the
+    Returns the counts, the first rows for a preview and every problem up to
+    ``MAX_PROBLEMS``, where reading stops (``stopped_early``); when there is any problem (or
+    ``dry_run`` is set) nothing is written. Lookups are loaded once, so the
     time grows with the rows, not with queries per row.
     """
     result = ImportResult()
@@ -122,6 +128,9 @@ def activities_import(
             result.problems += row.problems
             if len(preview) < PREVIEW_ROWS:
                 preview.append((row, item))
+            if len(result.problems) >= MAX_PROBLEMS:
+                result.stopped_early = True
+                break
     except UnreadableFile as error:
         result.problems.append(ImportProblem(0, "", str(error)))
         return result
@@ -131,6 +140,9 @@ def activities_import(
     locked = _locked_rows(agreement, new, names.get("starts_at", "starts_at"))
     if locked:
         result.problems = sorted(result.problems + locked, key=lambda p: p.row)
+    if len(result.problems) > MAX_PROBLEMS:
+        result.problems = result.problems[:MAX_PROBLEMS]
+        result.stopped_early = True
     result.already_present = len(parsed) - len(new)
     result.to_create = len(new)
     result.preview = [_preview(row, item, present) for row, item in preview]

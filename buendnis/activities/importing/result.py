@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -40,6 +41,9 @@ class PreviewRow:
     state: str  # "new", "present" or "invalid"
 
 
+MAX_PROBLEMS = 1000  # reading stops here: a file this wrong needs fixing at its source
+
+
 @dataclass
 class ImportResult:
     """What an import found (and, unless it was a dry run without problems, wrote)."""
@@ -50,6 +54,16 @@ class ImportResult:
     created: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
+    stopped_early: bool = False  # MAX_PROBLEMS were found before the end of the file
+
+    @property
+    def stopped_message(self) -> str:
+        """Why the problems end where they do (empty when the whole file was read)."""
+        if not self.stopped_early:
+            return ""
+        return _(
+            "Nach %(max)s Problemen wurde die Datei nicht weiter gelesen; es kann weitere geben."
+        ) % {"max": number_format(MAX_PROBLEMS, force_grouping=True)}
 
     @property
     def ok(self) -> bool:

@@ -6,215 +6,532 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('agreements', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("agreements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Kreis',
+            name="Kreis",
             fields=[
-                ('ags', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='Amtlicher Gemeindeschlüssel')),
-                ('name', models.CharField(max_length=120, verbose_name='Name')),
-                ('kind', models.CharField(choices=[('landkreis', 'Landkreis'), ('kreisfreie_stadt', 'Kreisfreie Stadt')], max_length=20, verbose_name='Art')),
-                ('regierungsbezirk', models.CharField(max_length=40, verbose_name='Regierungsbezirk')),
+                (
+                    "ags",
+                    models.CharField(
+                        max_length=5,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="Amtlicher Gemeindeschlüssel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="Name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("landkreis", "Landkreis"),
+                            ("kreisfreie_stadt", "Kreisfreie Stadt"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "regierungsbezirk",
+                    models.CharField(max_length=40, verbose_name="Regierungsbezirk"),
+                ),
             ],
             options={
-                'verbose_name': 'Kreis',
-                'verbose_name_plural': 'Kreise',
-                'ordering': ['name'],
+                "verbose_name": "Kreis",
+                "verbose_name_plural": "Kreise",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Format',
+            name="Format",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='Kürzel')),
-                ('name', models.CharField(max_length=120, verbose_name='Name')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('status', models.CharField(choices=[('pilot', 'Erprobung'), ('established', 'Etabliert'), ('dropped', 'Eingestellt')], default='pilot', max_length=20, verbose_name='Status')),
-                ('status_since', models.DateField(verbose_name='Status seit')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='formats', to='agreements.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="Kürzel")),
+                ("name", models.CharField(max_length=120, verbose_name="Name")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pilot", "Erprobung"),
+                            ("established", "Etabliert"),
+                            ("dropped", "Eingestellt"),
+                        ],
+                        default="pilot",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("status_since", models.DateField(verbose_name="Status seit")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="formats",
+                        to="agreements.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Format',
-                'verbose_name_plural': 'Formate',
-                'ordering': ['agreement', 'name'],
+                "verbose_name": "Format",
+                "verbose_name_plural": "Formate",
+                "ordering": ["agreement", "name"],
             },
         ),
         migrations.CreateModel(
-            name='FormatStatusChange',
+            name="FormatStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pilot', 'Erprobung'), ('established', 'Etabliert'), ('dropped', 'Eingestellt')], max_length=20)),
-                ('changed_on', models.DateField()),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('format', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='activities.format')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pilot", "Erprobung"),
+                            ("established", "Etabliert"),
+                            ("dropped", "Eingestellt"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("changed_on", models.DateField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "format",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="activities.format",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['format', 'changed_on', 'id'],
+                "ordering": ["format", "changed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NetworkPartner',
+            name="NetworkPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('sector', models.CharField(choices=[('civil_society', 'Zivilgesellschaft'), ('public_administration', 'Öffentliche Verwaltung'), ('counselling', 'Beratung'), ('education', 'Bildung'), ('company', 'Unternehmen'), ('other', 'Sonstiges')], default='other', max_length=30, verbose_name='Bereich')),
-                ('kreis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='activities.kreis')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_partners', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("civil_society", "Zivilgesellschaft"),
+                            ("public_administration", "Öffentliche Verwaltung"),
+                            ("counselling", "Beratung"),
+                            ("education", "Bildung"),
+                            ("company", "Unternehmen"),
+                            ("other", "Sonstiges"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="Bereich",
+                    ),
+                ),
+                (
+                    "kreis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="activities.kreis",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="network_partners",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Netzwerkpartner',
-                'verbose_name_plural': 'Netzwerkpartner',
-                'ordering': ['organisation', 'name'],
+                "verbose_name": "Netzwerkpartner",
+                "verbose_name_plural": "Netzwerkpartner",
+                "ordering": ["organisation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('starts_at', models.DateTimeField(verbose_name='Beginn')),
-                ('ends_at', models.DateTimeField(verbose_name='Ende')),
-                ('online', models.BooleanField(default=False, verbose_name='Online')),
-                ('place_name', models.CharField(blank=True, max_length=120, verbose_name='Ort')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='Sprachen')),
-                ('staff_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='Personalstunden')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('reflection', models.TextField(blank=True, verbose_name='Reflexion')),
-                ('participants', models.PositiveIntegerField(default=0, verbose_name='Teilnehmende')),
-                ('first_timers', models.PositiveIntegerField(default=0, verbose_name='davon zum ersten Mal')),
-                ('status', models.CharField(choices=[('planned', 'Geplant'), ('held', 'Durchgeführt'), ('documented', 'Dokumentiert'), ('reviewed', 'Geprüft'), ('cancelled', 'Abgesagt')], default='planned', max_length=20, verbose_name='Status')),
-                ('documented_at', models.DateTimeField(blank=True, null=True, verbose_name='Dokumentiert am')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='Geprüft am')),
-                ('external_ref', models.CharField(blank=True, max_length=80, verbose_name='Externe Referenz')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='agreements.agreement')),
-                ('goals', models.ManyToManyField(blank=True, related_name='activities', to='agreements.goal')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='accounts.organisation')),
-                ('responsible', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to=settings.AUTH_USER_MODEL, verbose_name='Verantwortlich')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('format', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='activities.format')),
-                ('kreis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='activities.kreis', verbose_name='Kreis')),
-                ('network_partners', models.ManyToManyField(blank=True, related_name='activities', to='activities.networkpartner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                ("starts_at", models.DateTimeField(verbose_name="Beginn")),
+                ("ends_at", models.DateTimeField(verbose_name="Ende")),
+                ("online", models.BooleanField(default=False, verbose_name="Online")),
+                ("place_name", models.CharField(blank=True, max_length=120, verbose_name="Ort")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="Sprachen")),
+                (
+                    "staff_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="Personalstunden",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                ("reflection", models.TextField(blank=True, verbose_name="Reflexion")),
+                (
+                    "participants",
+                    models.PositiveIntegerField(default=0, verbose_name="Teilnehmende"),
+                ),
+                (
+                    "first_timers",
+                    models.PositiveIntegerField(default=0, verbose_name="davon zum ersten Mal"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Geplant"),
+                            ("held", "Durchgeführt"),
+                            ("documented", "Dokumentiert"),
+                            ("reviewed", "Geprüft"),
+                            ("cancelled", "Abgesagt"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "documented_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Dokumentiert am"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Geprüft am"),
+                ),
+                (
+                    "external_ref",
+                    models.CharField(blank=True, max_length=80, verbose_name="Externe Referenz"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        blank=True, related_name="activities", to="agreements.goal"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Verantwortlich",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "format",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="activities.format",
+                    ),
+                ),
+                (
+                    "kreis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="activities.kreis",
+                        verbose_name="Kreis",
+                    ),
+                ),
+                (
+                    "network_partners",
+                    models.ManyToManyField(
+                        blank=True, related_name="activities", to="activities.networkpartner"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Aktivität',
-                'verbose_name_plural': 'Aktivitäten',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "Aktivität",
+                "verbose_name_plural": "Aktivitäten",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReachCategory',
+            name="ReachCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('group', 'Teilnehmende nach Gruppe'), ('migration', 'nach Migrationsgeschichte'), ('sector', 'Multiplikator*innen nach Bereich')], max_length=20, verbose_name='Dimension')),
-                ('key', models.SlugField(max_length=40, verbose_name='Kürzel')),
-                ('label', models.CharField(max_length=120, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('has_sectors', models.BooleanField(default=False, verbose_name='nach Bereichen aufgeschlüsselt')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reach_categories', to='agreements.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("group", "Teilnehmende nach Gruppe"),
+                            ("migration", "nach Migrationsgeschichte"),
+                            ("sector", "Multiplikator*innen nach Bereich"),
+                        ],
+                        max_length=20,
+                        verbose_name="Dimension",
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="Kürzel")),
+                ("label", models.CharField(max_length=120, verbose_name="Bezeichnung")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "has_sectors",
+                    models.BooleanField(
+                        default=False, verbose_name="nach Bereichen aufgeschlüsselt"
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reach_categories",
+                        to="agreements.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Reichweiten-Kategorie',
-                'verbose_name_plural': 'Reichweiten-Kategorien',
-                'ordering': ['agreement', 'dimension', 'position'],
+                "verbose_name": "Reichweiten-Kategorie",
+                "verbose_name_plural": "Reichweiten-Kategorien",
+                "ordering": ["agreement", "dimension", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ReachCount',
+            name="ReachCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField()),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reach', to='activities.activity')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='activities.reachcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reach",
+                        to="activities.activity",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="activities.reachcategory",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series', to='agreements.agreement')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Reihe',
-                'verbose_name_plural': 'Reihen',
-                'ordering': ['agreement', 'title'],
+                "verbose_name": "Reihe",
+                "verbose_name_plural": "Reihen",
+                "ordering": ["agreement", "title"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='series',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to='activities.series'),
+            model_name="activity",
+            name="series",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="activities",
+                to="activities.series",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='format',
-            constraint=models.UniqueConstraint(fields=('agreement', 'key'), name='format_unique_key'),
+            model_name="format",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "key"), name="format_unique_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='networkpartner',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='network_partner_unique_name'),
+            model_name="networkpartner",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="network_partner_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reachcategory',
-            constraint=models.UniqueConstraint(fields=('agreement', 'dimension', 'key'), name='reach_category_unique_key'),
+            model_name="reachcategory",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "dimension", "key"), name="reach_category_unique_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reachcount',
-            index=models.Index(fields=['category', 'activity'], name='reach_category'),
+            model_name="reachcount",
+            index=models.Index(fields=["category", "activity"], name="reach_category"),
         ),
         migrations.AddConstraint(
-            model_name='reachcount',
-            constraint=models.UniqueConstraint(fields=('activity', 'category'), name='reach_unique'),
+            model_name="reachcount",
+            constraint=models.UniqueConstraint(
+                fields=("activity", "category"), name="reach_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['agreement', '-starts_at', '-id'], name='activity_agr_start'),
+            model_name="activity",
+            index=models.Index(
+                fields=["agreement", "-starts_at", "-id"], name="activity_agr_start"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['organisation', 'agreement', '-starts_at'], name='activity_org_start'),
+            model_name="activity",
+            index=models.Index(
+                fields=["organisation", "agreement", "-starts_at"], name="activity_org_start"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['agreement', 'status', 'ends_at'], name='activity_agr_status'),
+            model_name="activity",
+            index=models.Index(
+                fields=["agreement", "status", "ends_at"], name="activity_agr_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['agreement', 'kreis'], name='activity_agr_kreis'),
+            model_name="activity",
+            index=models.Index(fields=["agreement", "kreis"], name="activity_agr_kreis"),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['agreement', 'format'], name='activity_agr_format'),
+            model_name="activity",
+            index=models.Index(fields=["agreement", "format"], name="activity_agr_format"),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['series', '-starts_at'], name='activity_series_start'),
+            model_name="activity",
+            index=models.Index(fields=["series", "-starts_at"], name="activity_series_start"),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='activity_ends_after_start'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="activity_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('first_timers__lte', models.F('participants'))), name='activity_first_timers_within_participants'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_timers__lte", models.F("participants"))),
+                name="activity_first_timers_within_participants",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('online', True), ('kreis__isnull', False), ('status', 'planned'), _connector='OR'), name='activity_has_a_place'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("online", True),
+                    ("kreis__isnull", False),
+                    ("status", "planned"),
+                    _connector="OR",
+                ),
+                name="activity_has_a_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_ref', ''), _negated=True), fields=('agreement', 'organisation', 'external_ref'), name='activity_unique_external_ref'),
+            model_name="activity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_ref", ""), _negated=True),
+                fields=("agreement", "organisation", "external_ref"),
+                name="activity_unique_external_ref",
+            ),
         ),
     ]

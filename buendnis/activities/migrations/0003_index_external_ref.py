@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('activities', '0002_load_hessen_kreise'),
-        ('agreements', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("activities", "0002_load_hessen_kreise"),
+        ("agreements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['agreement', 'organisation', 'external_ref'], name='activity_external_ref'),
+            model_name="activity",
+            index=models.Index(
+                fields=["agreement", "organisation", "external_ref"], name="activity_external_ref"
+            ),
         ),
     ]

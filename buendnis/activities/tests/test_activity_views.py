@@ -70,6 +70,20 @@ def test_it_pages_the_list_with_a_constant_number_of_queries(
     assert len(many) == len(few)
 
 
+def test_it_names_the_visible_agreements_in_the_list_query(
+    make_activity: Callable[..., Activity], fachkraft: User
+) -> None:
+    # A literal list of ids lets PostgreSQL read the newest-first index in order; a
+    # subquery over the agreement partners made it sort all the organisation's rows.
+    mine = make_activity(title="Eigene")
+    with CaptureQueriesContext(connection) as page:
+        response = _client(fachkraft).get(reverse("activities:list"))
+    assert "Eigene" in response.text
+    (listed,) = [q["sql"] for q in page.captured_queries if '"starts_at" DESC' in q["sql"]]
+    assert "agreementpartner" not in listed
+    assert f'"agreement_id" IN ({mine.agreement_id})' in listed
+
+
 def test_it_denies_the_list_to_the_ministry(documenting: Agreement, referentin: User) -> None:
     assert _client(referentin).get(reverse("activities:list")).status_code == 403
 

@@ -77,3 +77,16 @@ def test_it_keeps_zero_and_large_numbers_and_hides_one_to_four(settings: object)
     assert [suppressed(n) for n in (0, 1, 4, 5, 120)] == [0, "< 5", "< 5", 5, 120]
     settings.SUPPRESSION_THRESHOLD = 10  # type: ignore[attr-defined]
     assert suppressed(9) == "< 10" and suppressed(10) == 10
+
+
+def test_it_suppresses_for_a_partner_when_another_organisation_documented_too(
+    make_activity: Callable[..., Activity], fachkraft: User, ministry_org: object
+) -> None:
+    mine = make_activity(starts_at=_in_year(6))
+    theirs = make_activity(starts_at=_in_year(7))
+    Activity.objects.filter(pk=theirs.pk).update(organisation=ministry_org)
+    with_both = agreement_figures(agreement=mine.agreement, year=YEAR, user=fachkraft)
+    assert not with_both.exact and with_both.activities == "< 5"
+    Activity.objects.filter(pk=theirs.pk).update(status=Activity.Status.CANCELLED)
+    only_mine = agreement_figures(agreement=mine.agreement, year=YEAR, user=fachkraft)
+    assert only_mine.exact and only_mine.activities == 1

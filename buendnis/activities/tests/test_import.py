@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buendnis.accounts.models import Organisation, User
 from buendnis.activities import export
@@ -573,3 +573,63 @@ def test_it_offers_the_import_on_the_list_to_coordinators_only(
     response = _client(fachkraft).get(reverse("activities:list"))
     assert response.status_code == 200
     assert link not in response.text
+
+
+def _junk_file(agreement: Agreement, rows: int) -> io.BytesIO:
+    """The export's header, then ``rows`` rows of the wrong width (one problem each)."""
+    header = csv_file(agreement, []).getvalue()
+    return io.BytesIO(header + b"Unsinn;nichts\r\n" * rows)
+
+
+def test_it_stops_reading_after_a_thousand_problems(
+    documenting: Agreement, partner_org: Organisation
+) -> None:
+    from buendnis.activities.importing.result import MAX_PROBLEMS
+
+    source = _junk_file(documenting, 200_000)
+    result = run(documenting, partner_org, source)
+    assert len(result.problems) == MAX_PROBLEMS == 1000
+    assert result.stopped_early
+    assert result.rows <= MAX_PROBLEMS  # the rows after the thousandth problem were not read
+    assert source.tell() < len(source.getvalue()) // 10
+    assert result.stopped_message == (
+        "Nach 1.000 Problemen wurde die Datei nicht weiter gelesen; es kann weitere geben."
+    )
+    with translation.override("en"):
+        assert result.stopped_message == (
+            "Reading stopped after 1,000 problems; there may be more."
+        )
+
+
+def test_it_reads_a_whole_file_with_fewer_problems(
+    documenting: Agreement, partner_org: Organisation
+) -> None:
+    result = run(documenting, partner_org, _junk_file(documenting, 100))
+    assert 100 < len(result.problems) < 1000
+    assert not result.stopped_early and result.stopped_message == ""
+
+
+def test_it_says_in_the_preview_that_it_stopped(
+    koordination: User, documenting: Agreement, data_dir: Path
+) -> None:
+    upload = SimpleUploadedFile(
+        "kaputt.csv", _junk_file(documenting, 5000).getvalue(), content_type="text/csv"
+    )
+    response = _client(koordination).post(
+        reverse("activities:import"), {"agreement": documenting.pk, "file": upload}
+    )
+    assert response.status_code == 400
+    assert "1000 Probleme – es wurde nichts gespeichert." in response.text
+    assert "… und 800 weitere Probleme." in response.text
+    assert "Nach 1.000 Problemen wurde die Datei nicht weiter gelesen" in response.text
+
+
+def test_it_reads_windows_1252_that_starts_late_in_a_long_file() -> None:
+    from buendnis.activities.importing.reading import CHUNK_BYTES, read_table
+
+    ascii_rows = b"a;b\r\n" * (CHUNK_BYTES // 4)
+    rows = list(
+        read_table(io.BytesIO(b"x;y\r\n" + ascii_rows + "Väter;Straße\r\n".encode("cp1252")))
+    )
+    assert rows[-1] == (len(rows), ["Väter", "Straße"])
+    assert rows[1] == (2, ["a", "b"])

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buendnis.agreements.models import Agreement, Goal, Indicator
-from buendnis.evaluation.engine import indicator_values
+from buendnis.evaluation.engine import Measures, indicator_values, measured
 from buendnis.evaluation.periods import Period
 from buendnis.evaluation.report import activity_figures, counselling_feedback
-from buendnis.evaluation.sources import SourceError, measure
 
 SCHEMA = 1
 Progress = Callable[[int, int, str], None]
@@ -69,20 +68,17 @@ def _meta(agreement: Agreement, period: Period, today: datetime.date) -> dict[st
 
 def indicator_rows(agreement: Agreement, period: Period, today: datetime.date) -> list[dict]:
     """The engine's values, with the raw counts behind last period's rates (for protection)."""
+    taken: Measures = {}
     values = [
         value.as_dict()
-        for value in indicator_values(agreement=agreement, period=period, today=today)
+        for value in indicator_values(agreement=agreement, period=period, today=today, taken=taken)
     ]
     previous = period.previous()
     details = {}
     rates = Indicator.objects.filter(agreement=agreement, source__in=RATE_SOURCES)
     for indicator in rates.select_related("agreement"):
-        try:
-            details[indicator.code] = dict(
-                measure(indicator=indicator, period=previous, today=today).detail
-            )
-        except SourceError:
-            details[indicator.code] = {}
+        # measured already for the previous column: no query here
+        details[indicator.code] = dict(measured(indicator, previous, today, taken).detail)
     for value in values:
         value["previous_detail"] = details.get(value["code"], {})
     return values

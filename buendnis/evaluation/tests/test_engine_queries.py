@@ -111,3 +111,47 @@ def test_its_query_count_does_not_grow_with_the_number_of_activities(
     many, values = _queries(documenting)
     assert values[0].actual == 40  # the counts grew, the queries did not
     assert many == few
+
+
+def test_it_asks_the_same_question_once(
+    documenting: Agreement, make_activity: Callable[..., Activity], partner_org: Organisation
+) -> None:
+    _indicators(documenting)
+    _activities(make_activity, documenting, [], range(5))
+    once, values = _queries(documenting)
+    # A second indicator with the first one's source and filter, under another code.
+    source, filter = INDICATORS[0]
+    Indicator.objects.create(
+        agreement=documenting,
+        code="Q99",
+        name="dieselbe Frage",
+        unit="Anzahl",
+        level=1,
+        yearly_target=Decimal(10),
+        source=source,
+        filter=filter,
+    )
+    twice, more = _queries(documenting)
+    assert twice == once
+    by_code = {value.code: value for value in more}
+    assert by_code["Q99"].actual == by_code["Q1"].actual == values[0].actual == 3
+    assert by_code["Q99"].previous == by_code["Q1"].previous
+
+
+def test_it_still_reads_manual_values_per_indicator(documenting: Agreement) -> None:
+    from buendnis.evaluation.engine import Measures, measured
+
+    for code in ("M1", "M2"):
+        Indicator.objects.create(
+            agreement=documenting,
+            code=code,
+            name="manuell",
+            unit="Anzahl",
+            level=1,
+            source="manual",
+        )
+    first, second = Indicator.objects.filter(code__in=["M1", "M2"]).order_by("code")
+    taken: Measures = {}
+    measured(first, YEAR, TODAY, taken)
+    measured(second, YEAR, TODAY, taken)
+    assert len(taken) == 2  # manual values are the indicator's own: never shared

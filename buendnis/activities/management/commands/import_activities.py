@@ -45,6 +45,8 @@ class Command(BaseCommand):
         )
         for problem in result.problems:
             self.stderr.write(str(problem))
+        if result.stopped_early:
+            self.stderr.write(result.stopped_message)
         if result.problems:
             self._fail(
                 f"{len(result.problems)} Problem(e), nichts gespeichert. / "
