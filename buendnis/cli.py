@@ -19,6 +19,8 @@ COMMANDS = {
     "figures (exit 1 if a hidden count can be recovered)",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
+    "unlock": "Anmeldesperre aufheben / lift a login lockout (username or --address)",
+    "reset-2fa": "Zweiten Faktor nach Geräteverlust entfernen / reset a lost second factor",
 }
 
 USAGE = """Bündnis – Integrationsvereinbarungen in der Praxis

@@ -38,6 +38,14 @@ def _fresh_disclosure_cache() -> Iterator[None]:
     forget()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: pytest.FixtureRequest) -> None:
+    """Tests that are not about it sign in ministry officers and admins without a second
+    factor; the setting's real default requires one (accounts/security/tests switch it on).
+    """
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def kreise(db: None) -> None:
     """Hessen's Kreise, which a flush after a transactional (browser) test removes."""

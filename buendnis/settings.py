@@ -7,6 +7,7 @@ kept in the data directory.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,11 @@ INSTALLED_APPS = [
     "buendnis.counselling",
     "buendnis.feedback",
     "buendnis.evaluation",
+    # Account security (buendnis/accounts/security): throttling, second factor, sessions.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "buendnis.accounts.security",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +86,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Idle and absolute session limits, then the second factor, before any view runs.
+    "buendnis.accounts.security.middleware.AccountSecurityMiddleware",
+    # django-axes turns a refused login into the lockout page; it belongs last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "buendnis.urls"
@@ -112,9 +122,18 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes checks the lockout before the password is looked at (it must come first).
+AUTHENTICATION_BACKENDS = [
+    "buendnis.accounts.security.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # OWASP ASVS 2.1.1: at least 12 characters (docs/security.md).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -193,6 +212,9 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies carry the __Host- prefix: the browser keeps them to this host, path /, HTTPS.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SESSION_COOKIE_SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env_bool("HTTPS")
 SECURE_HSTS_SECONDS = 31536000 if env_bool("HTTPS") else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HTTPS")
@@ -215,3 +237,35 @@ REPORT_JOBS_KEEP_HOURS = int(env("REPORT_JOBS_KEEP_HOURS", "24"))
 
 # An invitation link to a new account (buendnis/accounts) can be used once, within this many days.
 INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
+
+# Account security (buendnis/accounts/security, docs/security.md).
+# Login throttling by django-axes with its database handler, so every worker sees the same
+# counts: after LOGIN_FAILURE_LIMIT failures for one username, or from one client address,
+# further attempts are refused for LOGIN_COOLOFF_MINUTES. Addresses are stored only as a
+# keyed hash (see security/throttling.py); the client address comes from the same header as
+# the feedback rate limit.
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_COOLOFF_MINUTES = int(env("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # security/services.py resets the username's own count only
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins with addresses
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "buendnis.accounts.security.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "buendnis.accounts.security.throttling.client_address"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "csrfmiddlewaretoken"]
+
+# Two-factor authentication (TOTP by django-otp, recovery codes of our own): required for
+# these roles (comma-separated; empty: offered to everyone, required of no one).
+TWO_FACTOR_REQUIRED_ROLES = env_list("2FA_REQUIRED_ROLES", "ministerium,admin")
+OTP_TOTP_ISSUER = "Bündnis"
+
+# Sessions end after this many idle minutes and, however active, after this many hours.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"

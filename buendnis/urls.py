@@ -10,4 +10,6 @@ urlpatterns = [
     path("beratung/", include("buendnis.counselling.urls")),
     path("auswertung/", include("buendnis.evaluation.urls")),
     path("", include("buendnis.feedback.urls")),
+    # Account security: second factor, sessions, unlocking (buendnis/accounts/security).
+    path("konto/sicherheit/", include("buendnis.accounts.security.urls")),
 ]

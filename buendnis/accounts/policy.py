@@ -67,6 +67,10 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # Account security (accounts/security): one's own second factor and sessions; admins'
+    # unlocking and second-factor reset.
+    SECURITY_OWN = "security.own"
+    SECURITY_MANAGE = "security.manage"
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
@@ -388,6 +392,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # Account security: every signed-in user manages their own; admins unlock and reset.
+    Action.SECURITY_OWN: lambda user, obj: user.is_authenticated,
+    Action.SECURITY_MANAGE: lambda user, obj: is_admin(user),
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -82,6 +83,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
         for username, role, organisation in DEMO_USERS:
             self.stdout.write(f"  {username:<13} {role.label:<14} {organisation or ''}")
+        if settings.TWO_FACTOR_REQUIRED_ROLES:
+            self.stdout.write(
+                "Zweiter Faktor / second factor: "
+                + ", ".join(settings.TWO_FACTOR_REQUIRED_ROLES)
+                + " richten bei der ersten Anmeldung eine Authenticator-App ein / set up an "
+                "authenticator app at first sign-in (BUENDNIS_2FA_REQUIRED_ROLES)"
+            )
         link = demo_open_link(agreement=agreement)
         if link is not None:
             self.stdout.write(
