@@ -82,6 +82,9 @@ class Action(StrEnum):
     # Public offers (issue 18)
     OFFER_PUBLISH = "offer.publish"
     OFFER_CONTACT = "offer.contact"
+    # Agreement import and text corrections (issue 14, import)
+    AGREEMENT_IMPORT = "agreement.import"
+    AGREEMENT_EDIT = "agreement.edit"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -417,6 +420,9 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
         organisation is not None
         and organisation.pk in organisation_ids(user, Role.FACHKRAFT, Role.KOORDINATION)
     ),
+    # Agreement import and text corrections (issue 14, import): the installation admin.
+    Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
+    Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -464,6 +470,8 @@ OBJECT_ACTIONS = {
     Action.OFFER_CONTACT,
     # REST API (issue 15)
     Action.INDICATOR_VALUES,
+    # Agreement text corrections (issue 14, import)
+    Action.AGREEMENT_EDIT,
 }
 
 

@@ -115,19 +115,32 @@ class Paragraph(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="paragraphs")
     number = models.PositiveSmallIntegerField(_("§"))
+    # The letter of a sub-paragraph („§ 3a“ is number 3, suffix "a"); it sorts after § 3.
+    suffix = models.CharField(_("Buchstabe"), max_length=2, blank=True, default="")
     heading = models.CharField(_("Überschrift"), max_length=300)
     body = models.TextField(_("Text"))
 
     class Meta:
-        ordering = ["agreement", "number"]
+        ordering = ["agreement", "number", "suffix"]
         verbose_name = _("Paragraf")
         verbose_name_plural = _("Paragrafen")
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "number"], name="paragraph_unique_number"),
+            models.UniqueConstraint(
+                fields=["agreement", "number", "suffix"], name="paragraph_unique_label"
+            ),
+            models.CheckConstraint(
+                condition=Q(suffix="") | Q(suffix__regex=r"^[a-z]{1,2}$"),
+                name="paragraph_suffix_letters",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"§ {self.number} {self.heading}"
+        return f"§ {self.label} {self.heading}"
+
+    @property
+    def label(self) -> str:
+        """The § number as written: "3" or "3a"."""
+        return f"{self.number}{self.suffix}"
 
 
 class Goal(models.Model):
@@ -443,3 +456,30 @@ class ProcedureApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.agreed_on:%Y-%m-%d}"
+
+
+class AgreementTextVersion(models.Model):
+    """A correction of an agreement in force: the text before it, the reason, who and when."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="text_versions")
+    number = models.PositiveIntegerField(_("Änderung Nr."))
+    reason = models.TextField(_("Grund der Änderung"))
+    previous = models.JSONField(_("Fassung vor der Änderung"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        verbose_name = _("Änderung des Vereinbarungstextes")
+        verbose_name_plural = _("Änderungen des Vereinbarungstextes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreement_text_version_unique"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="agreement_text_version_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.number}"

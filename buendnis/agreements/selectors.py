@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.accounts.services import organisation_find
+from buendnis.agreements.importer import ParsedPartner
 from buendnis.agreements.models import (
     Agreement,
     AgreementPartner,
@@ -184,3 +186,15 @@ def awaiting_agreement(*, organisation_ids: set[int]) -> list[AwaitingAgreement]
         if not {a.organisation_id for a in procedure.approvals.all()} & organisation_ids:
             owed.append(AwaitingAgreement(procedure.agreement, "procedure", procedure.version))
     return sorted(owed, key=lambda item: (item.agreement.title, item.kind))
+
+
+def known_organisations(*, partners: list[ParsedPartner]) -> dict[str, int]:
+    """Map each partner name to the id of the organisation known by it or an alias."""
+    known = {}
+    for partner in partners:
+        organisation = organisation_find(name=partner.name)
+        for alias in partner.aliases:
+            organisation = organisation or organisation_find(name=alias)
+        if organisation is not None:
+            known[partner.name] = organisation.pk
+    return known

@@ -29,7 +29,11 @@ def _get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
 @requires(Action.AGREEMENT_LIST)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = selectors.agreement_list(user=request.user)
-    return render(request, "agreements/agreement_list.html", {"agreements": agreements})
+    context = {
+        "agreements": agreements,
+        "may_import": can(request.user, Action.AGREEMENT_IMPORT),
+    }
+    return render(request, "agreements/agreement_list.html", context)
 
 
 @requires(Action.AGREEMENT_VIEW)
@@ -53,6 +57,8 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": agreement_figures(
             agreement=agreement, year=timezone.localdate().year, user=request.user
         ),
+        "may_edit": can(request.user, Action.AGREEMENT_EDIT, agreement),
+        "versions": agreement.text_versions.select_related("created_by"),
     }
     return render(request, "agreements/agreement_detail.html", context)
 

@@ -139,7 +139,7 @@ class MissingParagraphError(AgreementImportError):
 
     code = "missing_paragraph"
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int | str) -> None:
         self.number = number
         super().__init__(f"§ {number} fehlt. / § {number} is missing.")
 
@@ -149,7 +149,7 @@ class DuplicateParagraphError(AgreementImportError):
 
     code = "duplicate_paragraph"
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int | str) -> None:
         self.number = number
         super().__init__(f"§ {number} kommt mehrfach vor. / § {number} appears more than once.")
 
@@ -159,7 +159,7 @@ class ParagraphOrderError(AgreementImportError):
 
     code = "paragraph_order"
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int | str) -> None:
         self.number = number
         super().__init__(f"§ {number} steht an der falschen Stelle. / § {number} is out of order.")
 

@@ -38,19 +38,31 @@ from buendnis.agreements.importer.textfile import read_text_file
 
 @dataclass
 class ParsedPartner:
-    """A partner organisation with other spellings found in the text."""
+    """A partner organisation with other spellings found in the text.
+
+    ``organisation_id`` and ``role`` are left empty by the parser; a person checking the
+    import may link the partner to a known organisation and set its role.
+    """
 
     name: str
     aliases: list[str] = field(default_factory=list)
+    organisation_id: int | None = None
+    role: str = ""
 
 
 @dataclass
 class ParsedParagraph:
-    """One § of the agreement."""
+    """One § of the agreement; ``suffix`` is the letter of a sub-paragraph („§ 3a“)."""
 
     number: int
     heading: str
     body: str
+    suffix: str = ""
+
+    @property
+    def label(self) -> str:
+        """The § number as written: "3" or "3a"."""
+        return f"{self.number}{self.suffix}"
 
 
 @dataclass
@@ -83,7 +95,8 @@ class ParsedAgreement:
             "topic": self.topic,
             "partners": [{"name": p.name, "aliases": list(p.aliases)} for p in self.partners],
             "paragraphs": [
-                {"number": p.number, "heading": p.heading, "body": p.body} for p in self.paragraphs
+                {"number": p.number, "suffix": p.suffix, "heading": p.heading, "body": p.body}
+                for p in self.paragraphs
             ],
             "place": self.place,
             "signed_on": self.signed_on.isoformat() if self.signed_on else None,
@@ -175,14 +188,17 @@ def _partners(
     return partners
 
 
-def parse_agreement_text(text: str) -> ParsedAgreement:
-    """Parse the (PDF-extracted) text of an agreement; raise AgreementImportError if bad."""
+def parse_agreement_text(text: str, *, strict: bool = True) -> ParsedAgreement:
+    """Parse the (PDF-extracted) text of an agreement; raise AgreementImportError if bad.
+
+    Not strict, gaps and repeats in the § numbering are kept for a person to correct.
+    """
     if not text.strip():
         raise EmptyFileError()
     raw_lines = clean_lines(text)
     lines = [plain(line) for line in raw_lines]
     width = typical_width(lines)
-    sections = find_sections(lines, width)
+    sections = find_sections(lines, width, strict=strict)
     preamble = parse_preamble(lines[: sections[0].line])
     if not preamble.title:
         raise MissingTitleError()
@@ -199,6 +215,7 @@ def parse_agreement_text(text: str) -> ParsedAgreement:
             join_paragraphs(
                 lines[section.body_start : end], width=body_width, blank_breaks=blank_breaks
             ),
+            section.suffix,
         )
         for section, end in zip(sections, ends, strict=True)
     ]
@@ -225,12 +242,12 @@ def parse_agreement_text(text: str) -> ParsedAgreement:
     )
 
 
-def read_agreement_file(path: Path) -> ParsedAgreement:
+def read_agreement_file(path: Path, *, strict: bool = True) -> ParsedAgreement:
     """Read a .txt or .pdf agreement file and parse it."""
     path = Path(path)
     suffix = path.suffix.casefold()
     if suffix == ".pdf":
-        return parse_agreement_text(extract_pdf_text(path))
+        return parse_agreement_text(extract_pdf_text(path), strict=strict)
     if suffix == ".txt":
-        return parse_agreement_text(read_text_file(path))
+        return parse_agreement_text(read_text_file(path), strict=strict)
     raise UnsupportedFileTypeError(path.suffix)

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from buendnis.agreements.importer.names import has_legal_form
+from buendnis.agreements.importer.signatures import ORG_HINT
 from buendnis.agreements.importer.text import (
     ends_with_connector,
     join_lines,
@@ -17,6 +18,15 @@ _BETWEEN = re.compile(r"\bzwischen\b", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^(?:und|sowie|,)(?:\s+(?:dem|der|den|die|das))?\s*$", re.IGNORECASE)
 _SEPARATOR_PREFIX = re.compile(r"^(?:und|sowie)\s+(?=(?:dem|der|den|die|das)\s+\S)", re.IGNORECASE)
 _ARTICLE_START = re.compile(r"^(?:dem|der|den|die|das)\s+[„\"“]?[A-ZÄÖÜ0-9]")
+# After the last partner, a line like „über den Schutz …“ starts the topic, not a name.
+_TOPIC_START = re.compile(r"^(?:über|betreffend|bezüglich|hinsichtlich|zum Thema)\b", re.I)
+_TOPIC_LEAD = re.compile(
+    r"^(?:über|betreffend|bezüglich|hinsichtlich)\s+(?:(?:den|die|das)\s+)?", re.I
+)
+# „dem Land Hessen, vertreten durch das Hessische Ministerium …, dieses vertreten durch …“
+_REPRESENTED = re.compile(r",?\s*(?:vertreten|handelnd)\s+durch\s+", re.IGNORECASE)
+_TRAILING_PRONOUN = re.compile(r",?\s*(?:dieses|diese|dieser|dies)\s*$", re.IGNORECASE)
+_DOCUMENT_KIND = re.compile(r"^\w*(?:vereinbarung|bündnis|erklärung)$", re.IGNORECASE)
 _INLINE_SPLIT = re.compile(
     r",\s+(?=(?:dem|der|den|die|das)\s+[A-ZÄÖÜ])"
     r"|\s+(?:und|sowie)\s+(?=(?:dem|der|den|die|das)\s+[A-ZÄÖÜ])"
@@ -100,6 +110,9 @@ def _split_partners(lines: list[str]) -> tuple[list[str], list[str]]:
             final = final or line.casefold().startswith("und")
             buffer = line[prefix.end() :]
             continue
+        if buffer and final and _TOPIC_START.match(line):
+            close()
+            return partners, lines[index:]
         if not buffer:
             buffer = line
         elif (
@@ -116,6 +129,24 @@ def _split_partners(lines: list[str]) -> tuple[list[str], list[str]]:
             return partners, lines[index:]
     close()
     return partners, []
+
+
+def acting_party(name: str) -> str:
+    """The party that acts: an organisation named after „vertreten durch“, never a person."""
+    parts = _REPRESENTED.split(name)
+    party = parts[0]
+    for part in parts[1:]:
+        part = _TRAILING_PRONOUN.sub("", part).strip(" ,")
+        if not ORG_HINT.search(part):
+            break
+        party = part
+    return _TRAILING_PRONOUN.sub("", party).strip(" ,")
+
+
+def _topic(block: str) -> str:
+    """„über den Schutz geflüchteter Kinder“ → „Schutz geflüchteter Kinder“."""
+    topic = _TOPIC_LEAD.sub("", block)
+    return topic[:1].upper() + topic[1:] if topic != block else block
 
 
 def parse_preamble(lines: list[str]) -> Preamble:
@@ -136,10 +167,13 @@ def parse_preamble(lines: list[str]) -> Preamble:
         rest_blocks = _blocks(rest)
     else:
         blocks = _blocks(head)
+        if len(blocks) > 1 and _DOCUMENT_KIND.match(blocks[0]):
+            # „INTEGRATIONSVEREINBARUNG“ above the title names the kind of document.
+            blocks = [blocks[1], blocks[0].capitalize(), *blocks[2:]]
         preamble.title, rest_blocks = (blocks[0], blocks[1:]) if blocks else ("", [])
     partners, topic_lines = _split_partners(tail)
-    preamble.partners = partners
-    topic_blocks = _blocks(topic_lines)
+    preamble.partners = [acting_party(partner) for partner in partners]
+    topic_blocks = [_topic(block) for block in _blocks(topic_lines)]
     if topic_blocks:
         preamble.subtitle = " – ".join(rest_blocks)
         preamble.topic = " – ".join(topic_blocks)

@@ -17,7 +17,8 @@ from buendnis.agreements.importer.text import (
     starts_lowercase,
 )
 
-_HEADING = re.compile(r"^§\s*(\d{1,3})(?![\w§])\s*\.?\s*(.*)$")
+# "§ 3 Ziele", "§ 3. Ziele", "§3a Beiträge" (a lettered sub-paragraph), "§ 4 – Schluss".
+_HEADING = re.compile(r"^§\s*(\d{1,3})([a-z])?(?![\w§])\s*[.:–-]?\s*(.*)$")
 _LAW_REFERENCE = re.compile(
     r"^(?:Abs\.|Absatz\b|Satz\b|Nr\.|ff\.?|[A-ZÄÖÜ][a-zäöü]*[A-Z]+[a-z]*\b(?![-.]))"
 )
@@ -33,11 +34,13 @@ class Section:
     heading: str
     line: int
     body_start: int
+    suffix: str = ""
 
 
 @dataclass(frozen=True)
 class _Candidate:
     number: int
+    suffix: str
     rest: str
     line: int
     strong: bool
@@ -61,7 +64,7 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
         match = _HEADING.match(line)
         if not match:
             continue
-        rest = match.group(2).strip()
+        rest = match.group(3).strip()
         first = rest.lstrip('„“"»')
         if rest and (not first[:1].isupper() or _looks_like_sentence(rest)):
             continue
@@ -70,6 +73,7 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
         found.append(
             _Candidate(
                 number=int(match.group(1)),
+                suffix=match.group(2) or "",
                 rest=rest,
                 line=index,
                 strong=strong,
@@ -84,7 +88,17 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     selected: list[_Candidate] = []
     for candidate in candidates:
         expected = selected[-1].number + 1 if selected else 1
-        if candidate.number == expected:
+        if candidate.suffix:
+            # "§ 3a" only directly after § 3 (or § 3a before "§ 3b"), and only as a heading.
+            if (
+                selected
+                and candidate.number == selected[-1].number
+                and candidate.suffix == _next_letter(selected[-1].suffix)
+                and candidate.strong
+                and not candidate.law_reference
+            ):
+                selected.append(candidate)
+        elif candidate.number == expected:
             if candidate.strong or not candidate.law_reference:
                 selected.append(candidate)
         elif (
@@ -96,18 +110,23 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     return selected
 
 
-def _check_numbers(numbers: list[int]) -> None:
-    seen: set[int] = set()
-    for number in numbers:
-        if number in seen:
-            raise DuplicateParagraphError(number)
-        seen.add(number)
-    for number in range(1, max(numbers) + 1):
-        if number not in seen:
+def _next_letter(suffix: str) -> str:
+    return chr(ord(suffix) + 1) if suffix else "a"
+
+
+def _check_numbers(numbers: list[tuple[int, str]]) -> None:
+    seen: set[tuple[int, str]] = set()
+    for number, suffix in numbers:
+        if (number, suffix) in seen:
+            raise DuplicateParagraphError(f"{number}{suffix}")
+        seen.add((number, suffix))
+    plain_numbers = {number for number, _ in seen}
+    for number in range(1, max(plain_numbers) + 1):
+        if number not in plain_numbers:
             raise MissingParagraphError(number)
-    for previous, number in itertools.pairwise(numbers):
-        if number < previous:
-            raise ParagraphOrderError(number)
+    for previous, current in itertools.pairwise(numbers):
+        if current < previous:
+            raise ParagraphOrderError(f"{current[0]}{current[1]}")
 
 
 def _heading_text(
@@ -137,15 +156,21 @@ def _heading_text(
     return join_lines(parts), index
 
 
-def find_sections(lines: list[str], width: int) -> list[Section]:
-    """Find the § headings; raise if there are none or the numbering has gaps or repeats."""
+def find_sections(lines: list[str], width: int, *, strict: bool = True) -> list[Section]:
+    """Find the § headings; raise if there are none or (strict) the numbering has gaps or repeats.
+
+    Not strict, gaps and repeats are left for a person to correct in the import preview.
+    """
     selected = _select(_candidates(lines))
     if not selected:
         raise NotAnAgreementError()
-    _check_numbers([candidate.number for candidate in selected])
+    if strict:
+        _check_numbers([(candidate.number, candidate.suffix) for candidate in selected])
     sections = []
     for position, candidate in enumerate(selected):
         limit = selected[position + 1].line if position + 1 < len(selected) else len(lines)
         heading, body_start = _heading_text(lines, candidate, limit, width)
-        sections.append(Section(candidate.number, heading, candidate.line, body_start))
+        sections.append(
+            Section(candidate.number, heading, candidate.line, body_start, candidate.suffix)
+        )
     return sections

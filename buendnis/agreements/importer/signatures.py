@@ -15,7 +15,12 @@ from buendnis.agreements.importer.text import (
 
 _WORD = r"[^\W\d_][^\W\d_'’]*"
 _NAME_TOKEN = re.compile(rf"^(?:{_WORD}(?:-{_WORD})*|[^\W\d_]\.)$")
-_TITLES = frozenset({"dr.", "prof.", "dr.-ing.", "dipl.-ing.", "dipl.-päd.", "mag.", "pd"})
+_TITLES = frozenset(
+    {
+        "dr.", "prof.", "dr.-ing.", "dipl.-ing.", "dipl.-päd.", "mag.", "pd", "med.", "phil.",
+        "rer.", "nat.", "pol.", "h.", "c.", "h.c.", "jur.", "dr.in", "mba", "m.a.", "ll.m.",
+    }
+)  # fmt: skip
 _PARTICLES = frozenset({"von", "van", "de", "der", "zu", "da", "di", "del", "ter", "ten", "al"})
 _ROLE_HINT = re.compile(
     r"minister|vorsitz|geschäftsführ|präsident|vorstand|direktor|leiter|leitung|sprecher"
@@ -23,7 +28,7 @@ _ROLE_HINT = re.compile(
     r"|vertreter|schatzmeister",
     re.IGNORECASE,
 )
-_ORG_HINT = re.compile(
+ORG_HINT = re.compile(
     r"ministerium|verband|stiftung|netzwerk|verein|institut|zentrale|gesellschaft|jugendring"
     r"|bildungsstätte|gemeinschaft|akademie|kirche|landkreis|beirat|initiative|bündnis"
     r"|caritas|diakonie|\bawo\b|\bdrk\b|\bstadt\b|\bamt\b",
@@ -45,7 +50,7 @@ class _Signatory:
 def looks_like_person(line: str) -> bool:
     """Tell whether a line is a person's name such as "Dr. Hiltrud Stöcker-Zafari"."""
     tokens = [token for token in line.split() if token.casefold() not in _TITLES]
-    if not 2 <= len(tokens) <= 5 or _ROLE_HINT.search(line) or _ORG_HINT.search(line):
+    if not 2 <= len(tokens) <= 5 or _ROLE_HINT.search(line) or ORG_HINT.search(line):
         return False
     if has_legal_form(line) or not tokens[0][:1].isupper():
         return False
@@ -58,7 +63,7 @@ def looks_like_person(line: str) -> bool:
 def _is_organisation(line: str, partners: list[str]) -> bool:
     if any(part_of(line, partner) for partner in partners):
         return True
-    return bool(_ORG_HINT.search(line)) or has_legal_form(line)
+    return bool(ORG_HINT.search(line)) or has_legal_form(line)
 
 
 def _columns(lines: list[str]) -> list[list[str]]:
@@ -75,6 +80,56 @@ def _columns(lines: list[str]) -> list[list[str]]:
     return columns
 
 
+def one_line_person(line: str) -> str | None:
+    """The name that opens a one-line signature „Dr. Name, Funktion, Organisation“."""
+    head = line.split(",", 1)[0].strip()
+    return head if "," in line and looks_like_person(head) else None
+
+
+def _one_line(line: str, partners: list[str], given: str) -> _Signatory | None:
+    """Read „Titel Name, Funktion, Organisation“ (or „Name, Funktion“) from one line."""
+    name = one_line_person(line)
+    if name is None:
+        return None
+    parts = [part.strip() for part in line.split(",")[1:] if part.strip()]
+    signatory = _Signatory(name=name, organisation=[given] if given else [])
+    signatory.organisation_given = bool(given)
+    # The organisation is the first part that names one; it may contain commas itself
+    # („Verband binationaler Familien und Partnerschaften, iaf e.V.“).
+    start = next(
+        (
+            i
+            for i, part in enumerate(parts)
+            if _is_organisation(part, partners)
+            or (has_legal_form(", ".join(parts[i:])) and not _ROLE_HINT.search(part))
+        ),
+        None,
+    )
+    if start is None:
+        signatory.function = [", ".join(parts)] if parts else []
+        signatory.last = "function"
+        return signatory
+    signatory.function = [", ".join(parts[:start])] if start else []
+    if not given:
+        signatory.organisation = [", ".join(parts[start:])]
+    # Name, function and organisation are complete: the next line belongs to someone else.
+    signatory.last = "complete" if signatory.function else "organisation"
+    return signatory
+
+
+_ARTICLE = re.compile(r"^(?:der|die|das)\s+", re.IGNORECASE)
+
+
+def _role_then_person(line: str) -> tuple[str, str] | None:
+    """Read „Staatsministerin Heike Hofmann“ (function before the name) as (function, name)."""
+    words = _ARTICLE.sub("", line).split()
+    for cut in (1, 2):
+        function, name = " ".join(words[:cut]), " ".join(words[cut:])
+        if _ROLE_HINT.search(function) and looks_like_person(name):
+            return function, name
+    return None
+
+
 def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
     signatories: list[_Signatory] = []
     current: _Signatory | None = None
@@ -82,11 +137,30 @@ def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
     for line in lines:
         if _FILLER.match(line) or parse_place_line(line) is not None:
             continue
+        if one_line := _one_line(line, partners, given):
+            current, given = one_line, ""
+            signatories.append(current)
+            continue
+        if role_and_name := _role_then_person(line):
+            current = _Signatory(
+                name=role_and_name[1],
+                organisation=[given] if given else [],
+                function=[role_and_name[0]],
+                organisation_given=bool(given),
+                last="function",
+            )
+            given = ""
+            signatories.append(current)
+            continue
         if current is None and given and starts_lowercase(line):
             given = join_lines([given, line])
             continue
         if current is not None and current.last != "name":
-            bucket = current.organisation if current.last == "organisation" else current.function
+            bucket = (
+                current.organisation
+                if current.last in ("organisation", "complete")
+                else current.function
+            )
             if starts_lowercase(line) or ends_with_connector(join_lines(bucket)):
                 bucket.append(line)
                 continue
@@ -97,7 +171,7 @@ def _parse_column(lines: list[str], partners: list[str]) -> list[_Signatory]:
             current = _Signatory(name=line, organisation=[given] if given else [])
             current.organisation_given, given = bool(given), ""
             signatories.append(current)
-        elif current is None:
+        elif current is None or current.last == "complete":
             continue
         elif _is_organisation(line, partners):
             if not current.organisation_given:

@@ -88,7 +88,13 @@ def _line_key(line: str) -> str:
 
 
 def _is_running_candidate(key: str) -> bool:
-    return len(key) >= 3 and any(c.isalpha() for c in key) and not key.startswith("§")
+    """Running headers and footers: not a § heading, and not a sentence of the text."""
+    return (
+        len(key) >= 3
+        and any(c.isalpha() for c in key)
+        and not key.startswith("§")
+        and not (ends_sentence(key) and len(key.split()) > 3)
+    )
 
 
 def _edge_positions(page: list[str], depth: int = 3) -> list[int]:
@@ -107,8 +113,18 @@ def _drop_page_headers(pages: list[list[str]]) -> list[list[str]]:
     running = {k for k, n in counts.items() if n >= threshold and _is_running_candidate(k)}
     result = []
     for page in pages:
-        edges = {i for i in _edge_positions(page) if _line_key(page[i]) in running}
-        result.append([_BREAK if i in edges else line for i, line in enumerate(page)])
+        filled = [i for i, line in enumerate(page) if line]
+        dropped: set[int] = set()
+        # Once per key at the top and once at the bottom of a page: a title that repeats
+        # the running header stays.
+        for edge in (filled[:3], filled[-3:][::-1]):
+            seen: set[str] = set()
+            for i in edge:
+                key = _line_key(page[i])
+                if key in running and key not in seen:
+                    seen.add(key)
+                    dropped.add(i)
+        result.append([_BREAK if i in dropped else line for i, line in enumerate(page)])
     return result
 
 

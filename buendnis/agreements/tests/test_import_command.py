@@ -175,6 +175,7 @@ def test_it_prints_the_founding_agreement_as_json_without_writing() -> None:
     )
     assert data["paragraphs"][8] == {
         "number": 9,
+        "suffix": "",
         "heading": "Schluss",
         "body": "Diese Vereinbarung tritt am Tage nach der Unterzeichnung in Kraft.",
     }

@@ -4,53 +4,15 @@ import json
 from pathlib import Path
 from typing import Any, NoReturn
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.core.validators import validate_slug
 from django.db import IntegrityError
-from django.db.models import Q
 
 from buendnis.agreements.importer import (
     AgreementImportError,
     ParsedAgreement,
     read_agreement_file,
 )
-from buendnis.agreements.models import Agreement
-from buendnis.agreements.services import agreement_create_from_import
-
-_SLUG_MAX_LENGTH = Agreement._meta.get_field("slug").max_length
-
-
-def _check_new(parsed: ParsedAgreement, slug: str | None) -> None:
-    """Refuse an agreement that is already stored, or a slug that is taken or malformed."""
-    existing = Agreement.objects.filter(title__iexact=parsed.title)
-    if parsed.signed_on is not None:
-        # A stored agreement without a date cannot be told apart from this one.
-        existing = existing.filter(Q(signed_on__isnull=True) | Q(signed_on=parsed.signed_on))
-    if existing.exists():
-        raise AgreementImportError(
-            f"Die Vereinbarung „{parsed.title}“ ist schon vorhanden. / "
-            "This agreement has already been imported."
-        )
-    if slug is None:
-        return
-    try:
-        validate_slug(slug)
-    except ValidationError as error:
-        raise AgreementImportError(
-            f"Die Kurzbezeichnung „{slug}“ darf nur Buchstaben, Ziffern, - und _ enthalten. / "
-            "The slug may contain only letters, digits, hyphens and underscores."
-        ) from error
-    if len(slug) > _SLUG_MAX_LENGTH:
-        raise AgreementImportError(
-            f"Die Kurzbezeichnung ist länger als {_SLUG_MAX_LENGTH} Zeichen. / "
-            f"The slug is longer than {_SLUG_MAX_LENGTH} characters."
-        )
-    if Agreement.objects.filter(slug=slug).exists():
-        raise AgreementImportError(
-            f"Die Kurzbezeichnung „{slug}“ ist schon vergeben. / "
-            f"The slug “{slug}” is already taken."
-        )
+from buendnis.agreements.services import agreement_check_new, agreement_create_from_import
 
 
 class Command(BaseCommand):
@@ -70,7 +32,7 @@ class Command(BaseCommand):
         try:
             parsed = read_agreement_file(file)
             if not options["dry_run"]:
-                _check_new(parsed, slug)
+                agreement_check_new(parsed=parsed, slug=slug)
         except AgreementImportError as error:
             self._fail(error)
         if options["json"]:

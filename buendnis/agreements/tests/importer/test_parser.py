@@ -136,7 +136,7 @@ def test_it_gives_the_founding_agreement_as_a_json_dict() -> None:
         "signatories",
     }
     assert data["partners"][0] == {"name": IAF, "aliases": [IAF_ALIAS]}
-    assert set(data["paragraphs"][0]) == {"number", "heading", "body"}
+    assert set(data["paragraphs"][0]) == {"number", "suffix", "heading", "body"}
     assert set(data["signatories"][0]) == {"name", "function", "organisation"}
     assert data["signed_on"] is None
     assert data["place"] == "Wiesbaden"
