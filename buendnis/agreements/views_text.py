@@ -7,7 +7,7 @@ confirms, and then everything in one transaction (``services``).
 import datetime
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from buendnis.accounts.policy import Action, can, requires
 from buendnis.agreements import selectors, services, text_draft
 from buendnis.agreements.importer import AgreementImportError
 from buendnis.agreements.models import Agreement
+from buendnis.agreements.setup import ready_for_documentation
 from buendnis.agreements.text_forms import AgreementUploadForm, TextForms
 
 
@@ -115,7 +116,9 @@ def _handle_post(request: HttpRequest, *, agreement: Agreement | None) -> HttpRe
         try:
             if agreement is None:
                 services.agreement_check_new(parsed=parsed, slug=None)
-                saved = services.agreement_create_from_import(parsed=parsed)
+                with transaction.atomic():
+                    saved = services.agreement_create_from_import(parsed=parsed)
+                    ready_for_documentation(saved)
                 messages.success(request, _("Die Vereinbarung ist gespeichert."))
             else:
                 services.agreement_correct(

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from buendnis.agreements.importer import (
     AgreementImportError,
@@ -13,6 +13,7 @@ from buendnis.agreements.importer import (
     read_agreement_file,
 )
 from buendnis.agreements.services import agreement_check_new, agreement_create_from_import
+from buendnis.agreements.setup import ready_for_documentation
 
 
 class Command(BaseCommand):
@@ -42,7 +43,9 @@ class Command(BaseCommand):
                 self.stdout.write(self._summary(parsed))
             return
         try:
-            agreement = agreement_create_from_import(parsed=parsed, slug=slug)
+            with transaction.atomic():
+                agreement = agreement_create_from_import(parsed=parsed, slug=slug)
+                ready_for_documentation(agreement)
         except IntegrityError as error:
             # Another import stored the same slug between the check and the write.
             self._fail(

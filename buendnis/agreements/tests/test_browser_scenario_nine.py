@@ -1,0 +1,134 @@
+"""Scenario 9 end to end: a fifth agreement goes from its PDF to its first counted activity.
+
+The admin imports the PDF (a layout the parser has not seen), fixes the preview and sets
+the signing date; the new partner's coordinator adds two goals with indicators and yearly
+targets and proposes the § 7 procedure; the ministry officer agrees to both; a Fachkraft
+documents the first activity; the agreement page shows the indicator's value.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from buendnis.accounts.models import Membership, Organisation, User
+from buendnis.accounts.services import user_create
+from buendnis.agreements.models import Agreement
+from buendnis.agreements.tests.test_browser_import import _fifth_agreement_pdf
+from buendnis.conftest import PASSWORD, ScannedPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: ScannedPage, base: str, username: str, then: str = "/") -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/konto/anmelden/?next={then}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+def test_a_fifth_agreement_goes_from_its_pdf_to_its_first_counted_activity(
+    admin_user: User,
+    referentin: User,
+    kreise: None,
+    page: ScannedPage,
+    live_server: object,
+    tmp_path: Path,
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    year = timezone.localdate().year
+
+    # The admin imports the PDF, gives the minister her function and the signing date.
+    sign_in(page, base, admin_user.username, then="/vereinbarungen/neu/")
+    pdf = _fifth_agreement_pdf(tmp_path / "ankommen-im-quartier.pdf")
+    page.get_by_label("Vereinbarung als PDF- oder Textdatei").set_input_files(str(pdf))
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+    assert "Kein Datum der Unterzeichnung" in page.locator("#doubts").inner_text()
+    page.locator("#signatory-1").get_by_label("Funktion").fill("Staatsministerin")
+    page.get_by_label("Unterzeichnet am").fill(f"{year}-01-01")
+    page.get_by_role("button", name="Vereinbarung speichern").click()
+    assert page.get_by_role("heading", name="Ankommen im Quartier", level=1).is_visible()
+    agreement = Agreement.objects.get(title="Ankommen im Quartier")
+    assert agreement.in_force_on == datetime.date(year, 1, 2)
+    partner = Organisation.objects.get(name="Hessisches Netzwerk Nachbarschaft e.V.")
+    assert set(agreement.partners.values_list("organisation_id", flat=True)) == {
+        partner.pk,
+        referentin.memberships.get().organisation_id,
+    }
+    for username, role in (
+        ("lena", Membership.Role.KOORDINATION),
+        ("tom", Membership.Role.FACHKRAFT),
+    ):
+        user_create(username=username, password=PASSWORD, organisation=partner, role=role)
+    framework = f"/auswertung/{agreement.slug}/wirkungsrahmen/"
+
+    # Lena, the partner's coordinator, sets up two goals with an indicator each.
+    sign_in(page, base, "lena", then=framework)
+    for code, title in (("Z1", "Nachbarn begegnen sich"), ("Z2", "Nachbarn werden erreicht")):
+        page.get_by_role("link", name="Ziel hinzufügen").click()
+        page.get_by_label("Kürzel").fill(code)
+        page.get_by_label("Titel").fill(title)
+        page.get_by_role("button", name="In den Entwurf übernehmen").click()
+        assert page.get_by_role("heading", name=f"{code} {title}").is_visible()
+    page.get_by_role("link", name="Indikator zu Z1 hinzufügen").click()
+    page.get_by_label("Kürzel").fill("Z1.1")
+    page.get_by_label("Titel").fill("Begegnungsabende")
+    page.get_by_label("Definition in einfachen Worten").fill("Wie oft ein Treffen stattfand.")
+    page.get_by_label("Stufe der Wirkungstreppe").select_option("1")
+    page.get_by_label("Einheit").fill("Treffen")
+    page.get_by_label("Datenquelle und Kennzahl").select_option("activities:count")
+    page.get_by_label("Vätergruppe / Väter-Café").check()
+    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("10")
+    page.get_by_label(re.compile(rf"^Ziel {year + 1}\b")).fill("12")
+    page.get_by_role("button", name="In den Entwurf übernehmen").click()
+    page.get_by_role("link", name="Indikator zu Z2 hinzufügen").click()
+    page.get_by_label("Kürzel").fill("Z2.1")
+    page.get_by_label("Titel").fill("Erreichte Nachbarn")
+    page.get_by_label("Definition in einfachen Worten").fill("Wer zum ersten Mal kam.")
+    page.get_by_label("Stufe der Wirkungstreppe").select_option("2")
+    page.get_by_label("Einheit").fill("Personen")
+    page.get_by_label("Datenquelle und Kennzahl").select_option("reach:unduplicated")
+    page.get_by_label("Väter", exact=True).check()
+    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("80")
+    page.get_by_role("button", name="In den Entwurf übernehmen").click()
+    page.get_by_label("Begründung für die Partner").fill("Ziele der fünften Vereinbarung")
+    page.get_by_role("button", name="Den Partnern zur Zustimmung vorlegen").click()
+
+    # … and proposes the § 7 procedure.
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/dokumentation/neu/")
+    page.get_by_label("Frist in Tagen nach der Aktivität").fill("14")
+    for label in ("Titel", "Format", "Beginn", "Ende"):
+        page.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Version vorschlagen").click()
+
+    # The ministry officer agrees to both.
+    sign_in(page, base, "referentin", then=framework)
+    page.get_by_role("button", name="Dieser Änderung zustimmen").click()
+    assert page.get_by_text("die Änderung gilt ab sofort").is_visible()
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/dokumentation/")
+    page.get_by_role("button", name="Diesem Verfahren zustimmen").click()
+    assert page.get_by_role("heading", name="Version 1 (gültig)").is_visible()
+
+    # Tom documents the first evening; the agreement page counts it.
+    sign_in(page, base, "tom", then=f"/aktivitaeten/neu/{agreement.slug}/")
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    start -= datetime.timedelta(hours=3)
+    page.get_by_label("Titel", exact=True).fill("Erster Begegnungsabend")
+    page.get_by_label("Format").select_option(label="Vätergruppe / Väter-Café")
+    page.get_by_label("Beginn", exact=True).fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ende", exact=True).fill(
+        (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("Teilnehmende insgesamt").fill("7")
+    page.get_by_label("davon zum ersten Mal").fill("7")
+    page.get_by_label("Väter", exact=True).fill("7")
+    page.get_by_label("keine Migrationsgeschichte", exact=False).fill("7")
+    page.get_by_label("Kreis oder kreisfreie Stadt").select_option(label="Offenbach am Main, Stadt")
+    page.get_by_role("button", name="Dokumentation abschließen").click()
+    assert page.get_by_role("heading", name="Erster Begegnungsabend", level=1).is_visible()
+    page.goto(f"{base}/vereinbarungen/{agreement.slug}/")
+    assert page.locator("[data-indicator='Z1.1'] [data-value='actual']").inner_text() == "1"
+    assert page.locator("[data-indicator='Z2.1'] [data-value='actual']").inner_text() == "7"
