@@ -163,7 +163,13 @@ STATICFILES_DIRS = [("kern", KERN_DIST)] if KERN_DIST.exists() else []
 # tests switch to plain storage so they need no collected manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names need `collectstatic`; off, files are served plainly through
+    # the finders (a throwaway data directory, as some tests' subprocesses use).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_HASHED", True)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
 

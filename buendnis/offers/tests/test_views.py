@@ -99,5 +99,5 @@ def test_a_translation_naming_a_person_is_refused_at_its_field(fachkraft, cafe_s
     url = reverse("offers:publish", args=[cafe_series[0].pk])
     response = _client(fachkraft).post(url, _form(invitation_tr="Tel. 0170 1234567"))
     assert response.status_code == 200
-    assert 'id="id_invitation_tr-error"' in response.text
+    assert 'id="id_invitation_tr_error"' in response.text
     assert not Offer.objects.exists()

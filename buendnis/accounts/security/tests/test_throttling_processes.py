@@ -34,6 +34,7 @@ def _env(**extra: str) -> dict[str, str]:
         BUENDNIS_SECRET_KEY=settings.SECRET_KEY,
         BUENDNIS_ALLOWED_HOSTS="testserver",
         BUENDNIS_LOG_LEVEL="ERROR",
+        BUENDNIS_STATIC_HASHED="false",  # a fresh data directory has no collected files
         **extra,
     )
     return env
