@@ -26,7 +26,9 @@ from buendnis.evaluation.framework_forms import (
     target_years,
 )
 from buendnis.evaluation.periods import calendar_year
+from buendnis.evaluation.report.data import period_dict
 from buendnis.evaluation.report.formatting import format_value
+from buendnis.evaluation.report.protect import protected_indicators
 from buendnis.evaluation.views_common import SPEAKING_ROLES
 
 Status = FrameworkVersion.Status
@@ -175,9 +177,17 @@ def goal_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpR
 
 
 def preview(
-    agreement: Agreement, data: dict[str, Any], today: datetime.date | None = None
+    agreement: Agreement,
+    data: dict[str, Any],
+    today: datetime.date | None = None,
+    *,
+    exact: bool = True,
 ) -> list[tuple[str, IndicatorValue, dict[str, str]]]:
-    """The indicator's value for the last whole year and this year so far, nothing saved."""
+    """The indicator's value for the last whole year and this year so far, nothing saved.
+
+    Without exact rights over every partner's records (``exact`` false) the values are the
+    protected ones: an unsaved filter must not become a way round disclosure control.
+    """
     today = today or timezone.localdate()
     indicator = Indicator(
         agreement=agreement,
@@ -201,8 +211,17 @@ def preview(
             targets=data["targets"],
             with_previous=False,
         )
+        actual: object = value.actual
+        if not exact:
+            [protected] = protected_indicators(
+                [value.as_dict()],
+                agreement=agreement,
+                periods=[period_dict(period), period_dict(period.previous())],
+                today=today,
+            )
+            actual = protected["actual"]
         shown = {
-            "actual": format_value(value.actual),
+            "actual": format_value(actual),
             "target": format_value(value.target),
             "status": str(STATUS_LABELS.get(value.status, value.status)),
         }
@@ -231,7 +250,11 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
     if request.method == "POST" and form.is_valid():
         data = form.indicator_data()
         if "preview" in request.POST:
-            shown_preview = preview(agreement, {**data, "targets": form.cleaned_data["targets"]})
+            shown_preview = preview(
+                agreement,
+                {**data, "targets": form.cleaned_data["targets"]},
+                exact=can(request.user, Action.REPORT_INTERNAL, agreement),
+            )
         else:
             version = _draft(request, agreement)
             if version is None:

@@ -287,3 +287,22 @@ def test_the_dashboard_asks_each_side_for_what_it_still_owes(
     assert "Wirkungsrahmen, Version 1" not in own  # proposing was the coordinator's agreement
     assert "Dokumentationsverfahren (§ 7), Version 1" in own
     assert "Ihre Zustimmung ist erbeten" not in _client(outsider).get(home).text
+
+
+def test_it_previews_only_protected_values_to_a_partner_without_the_others_records(
+    documenting: Agreement, outsider: User, other_org: Organisation, make_activity: Any
+) -> None:
+    """A second partner's coordinator must not sum the first partner's records exactly."""
+    from buendnis.agreements.models import AgreementPartner
+
+    AgreementPartner.objects.create(
+        agreement=documenting, organisation=other_org, role=AgreementPartner.Role.PARTNER
+    )
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(YEAR, 1, 1, 0, 30)))
+    response = _client(outsider).post(
+        _url(documenting, "framework_indicator_create"), {**_indicator_post(), "preview": "1"}
+    )
+    assert response.status_code == 200
+    this_year = response.text.split('data-preview="2">', 1)[1].split("</dd>", 1)[0]
+    assert this_year.startswith("Ist &lt; 5 Treffen") or this_year.startswith("Ist • Treffen")
+    assert not this_year.startswith("Ist 1 Treffen")
