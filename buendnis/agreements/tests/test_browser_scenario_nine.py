@@ -7,7 +7,6 @@ documents the first activity; the agreement page shows the indicator's value.
 """
 
 import datetime
-import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,11 @@ from buendnis.accounts.services import user_create
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.tests.test_browser_import import _fifth_agreement_pdf
 from buendnis.conftest import PASSWORD, ScannedPage
+from buendnis.evaluation.tests.framework_steps import (
+    add_goal,
+    document_first_activity,
+    fill_indicator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,31 +72,19 @@ def test_a_fifth_agreement_goes_from_its_pdf_to_its_first_counted_activity(
     # Lena, the partner's coordinator, sets up two goals with an indicator each.
     sign_in(page, base, "lena", then=framework)
     for code, title in (("Z1", "Nachbarn begegnen sich"), ("Z2", "Nachbarn werden erreicht")):
-        page.get_by_role("link", name="Ziel hinzufügen").click()
-        page.get_by_label("Kürzel").fill(code)
-        page.get_by_label("Titel").fill(title)
-        page.get_by_role("button", name="In den Entwurf übernehmen").click()
-        assert page.get_by_role("heading", name=f"{code} {title}").is_visible()
-    page.get_by_role("link", name="Indikator zu Z1 hinzufügen").click()
-    page.get_by_label("Kürzel").fill("Z1.1")
-    page.get_by_label("Titel").fill("Begegnungsabende")
-    page.get_by_label("Definition in einfachen Worten").fill("Wie oft ein Treffen stattfand.")
-    page.get_by_label("Stufe der Wirkungstreppe").select_option("1")
-    page.get_by_label("Einheit").fill("Treffen")
-    page.get_by_label("Datenquelle und Kennzahl").select_option("activities:count")
-    page.get_by_label("Vätergruppe / Väter-Café").check()
-    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("10")
-    page.get_by_label(re.compile(rf"^Ziel {year + 1}\b")).fill("12")
+        add_goal(page, code, title)
+    fill_indicator(
+        page, goal="Z1", code="Z1.1", title="Begegnungsabende",
+        definition="Wie oft ein Treffen stattfand.", level="1", unit="Treffen",
+        measure="activities:count", choice="Vätergruppe / Väter-Café",
+        targets={year: "10", year + 1: "12"},
+    )  # fmt: skip
     page.get_by_role("button", name="In den Entwurf übernehmen").click()
-    page.get_by_role("link", name="Indikator zu Z2 hinzufügen").click()
-    page.get_by_label("Kürzel").fill("Z2.1")
-    page.get_by_label("Titel").fill("Erreichte Nachbarn")
-    page.get_by_label("Definition in einfachen Worten").fill("Wer zum ersten Mal kam.")
-    page.get_by_label("Stufe der Wirkungstreppe").select_option("2")
-    page.get_by_label("Einheit").fill("Personen")
-    page.get_by_label("Datenquelle und Kennzahl").select_option("reach:unduplicated")
-    page.get_by_label("Väter", exact=True).check()
-    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("80")
+    fill_indicator(
+        page, goal="Z2", code="Z2.1", title="Erreichte Nachbarn",
+        definition="Wer zum ersten Mal kam.", level="2", unit="Personen",
+        measure="reach:unduplicated", choice="Väter", targets={year: "80"},
+    )  # fmt: skip
     page.get_by_role("button", name="In den Entwurf übernehmen").click()
     page.get_by_label("Begründung für die Partner").fill("Ziele der fünften Vereinbarung")
     page.get_by_role("button", name="Den Partnern zur Zustimmung vorlegen").click()
@@ -114,21 +106,7 @@ def test_a_fifth_agreement_goes_from_its_pdf_to_its_first_counted_activity(
 
     # Tom documents the first evening; the agreement page counts it.
     sign_in(page, base, "tom", then=f"/aktivitaeten/neu/{agreement.slug}/")
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    start -= datetime.timedelta(hours=3)
-    page.get_by_label("Titel", exact=True).fill("Erster Begegnungsabend")
-    page.get_by_label("Format").select_option(label="Vätergruppe / Väter-Café")
-    page.get_by_label("Beginn", exact=True).fill(start.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Ende", exact=True).fill(
-        (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    )
-    page.get_by_label("Teilnehmende insgesamt").fill("7")
-    page.get_by_label("davon zum ersten Mal").fill("7")
-    page.get_by_label("Väter", exact=True).fill("7")
-    page.get_by_label("keine Migrationsgeschichte", exact=False).fill("7")
-    page.get_by_label("Kreis oder kreisfreie Stadt").select_option(label="Offenbach am Main, Stadt")
-    page.get_by_role("button", name="Dokumentation abschließen").click()
-    assert page.get_by_role("heading", name="Erster Begegnungsabend", level=1).is_visible()
+    document_first_activity(page, title="Erster Begegnungsabend", people=7)
     page.goto(f"{base}/vereinbarungen/{agreement.slug}/")
     assert page.locator("[data-indicator='Z1.1'] [data-value='actual']").inner_text() == "1"
     assert page.locator("[data-indicator='Z2.1'] [data-value='actual']").inner_text() == "7"

@@ -6,7 +6,6 @@ the first activity and the agreement page shows the indicator's value.
 """
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -15,6 +14,11 @@ from buendnis.accounts.models import User
 from buendnis.activities.services import documentation_setup
 from buendnis.agreements.models import Agreement, DocumentationProcedure, FrameworkVersion
 from buendnis.conftest import PASSWORD, ScannedPage
+from buendnis.evaluation.tests.framework_steps import (
+    add_goal,
+    document_first_activity,
+    fill_indicator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,35 +51,23 @@ def test_the_partners_agree_a_framework_and_procedure_and_the_first_activity_cou
     # Anna sets up two goals, each with an indicator and targets for this year and the next.
     sign_in(page, base, "anna", then=framework)
     for code, title in (("Z1", "Väter reflektieren ihre Rolle"), ("Z2", "Väter werden erreicht")):
-        page.get_by_role("link", name="Ziel hinzufügen").click()
-        page.get_by_label("Kürzel").fill(code)
-        page.get_by_label("Titel").fill(title)
-        page.get_by_role("button", name="In den Entwurf übernehmen").click()
-        assert page.get_by_role("heading", name=f"{code} {title}").is_visible()
+        add_goal(page, code, title)
 
-    page.get_by_role("link", name="Indikator zu Z1 hinzufügen").click()
-    page.get_by_label("Kürzel").fill("Z1.1")
-    page.get_by_label("Titel").fill("Väter-Cafés")
-    page.get_by_label("Definition in einfachen Worten").fill("Wie oft ein Väter-Café stattfand.")
-    page.get_by_label("Stufe der Wirkungstreppe").select_option("1")
-    page.get_by_label("Einheit").fill("Treffen")
-    page.get_by_label("Datenquelle und Kennzahl").select_option("activities:count")
-    page.get_by_label("Vätergruppe / Väter-Café").check()
-    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("40")
-    page.get_by_label(re.compile(rf"^Ziel {year + 1}\b")).fill("45")
+    fill_indicator(
+        page, goal="Z1", code="Z1.1", title="Väter-Cafés",
+        definition="Wie oft ein Väter-Café stattfand.", level="1", unit="Treffen",
+        measure="activities:count", choice="Vätergruppe / Väter-Café",
+        targets={year: "40", year + 1: "45"},
+    )  # fmt: skip
     page.get_by_role("button", name="Vorschau berechnen").click()
     assert page.locator("[data-preview='2']").inner_text().startswith("Ist 0 Treffen, Ziel 40")
     page.get_by_role("button", name="In den Entwurf übernehmen").click()
 
-    page.get_by_role("link", name="Indikator zu Z2 hinzufügen").click()
-    page.get_by_label("Kürzel").fill("Z2.1")
-    page.get_by_label("Titel").fill("Erreichte Väter")
-    page.get_by_label("Definition in einfachen Worten").fill("Väter, die zum ersten Mal kamen.")
-    page.get_by_label("Stufe der Wirkungstreppe").select_option("2")
-    page.get_by_label("Einheit").fill("Personen")
-    page.get_by_label("Datenquelle und Kennzahl").select_option("reach:unduplicated")
-    page.get_by_label("Väter", exact=True).check()
-    page.get_by_label(re.compile(rf"^Ziel {year}\b")).fill("120")
+    fill_indicator(
+        page, goal="Z2", code="Z2.1", title="Erreichte Väter",
+        definition="Väter, die zum ersten Mal kamen.", level="2", unit="Personen",
+        measure="reach:unduplicated", choice="Väter", targets={year: "120"},
+    )  # fmt: skip
     page.get_by_role("button", name="In den Entwurf übernehmen").click()
 
     page.get_by_label("Begründung für die Partner").fill("Ziele der neuen Vereinbarung")
@@ -104,21 +96,7 @@ def test_the_partners_agree_a_framework_and_procedure_and_the_first_activity_cou
 
     # Samir documents the first Väter-Café; the agreement page counts it.
     sign_in(page, base, "samir", then=f"/aktivitaeten/neu/{agreement.slug}/")
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    start -= datetime.timedelta(hours=3)
-    page.get_by_label("Titel", exact=True).fill("Erstes Väter-Café")
-    page.get_by_label("Format").select_option(label="Vätergruppe / Väter-Café")
-    page.get_by_label("Beginn", exact=True).fill(start.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Ende", exact=True).fill(
-        (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    )
-    page.get_by_label("Teilnehmende insgesamt").fill("6")
-    page.get_by_label("davon zum ersten Mal").fill("6")
-    page.get_by_label("Väter", exact=True).fill("6")
-    page.get_by_label("keine Migrationsgeschichte", exact=False).fill("6")
-    page.get_by_label("Kreis oder kreisfreie Stadt").select_option(label="Offenbach am Main, Stadt")
-    page.get_by_role("button", name="Dokumentation abschließen").click()
-    assert page.get_by_role("heading", name="Erstes Väter-Café", level=1).is_visible()
+    document_first_activity(page, title="Erstes Väter-Café", people=6)
 
     page.goto(f"{base}/vereinbarungen/{agreement.slug}/")
     assert page.locator("[data-indicator='Z1.1'] [data-value='actual']").inner_text() == "1"
