@@ -258,6 +258,8 @@ class Server:
             "BUENDNIS_DATA_DIR": self.data_dir,
             "BUENDNIS_DEBUG": "",
             "BUENDNIS_ALLOWED_HOSTS": "127.0.0.1",
+            # the throwaway data directory holds no collected (hashed) static files
+            "BUENDNIS_STATIC_HASHED": "false",
             # the load run posts feedback from one address, far past the per-address limit
             "BUENDNIS_FEEDBACK_RATE_LIMIT": "100000000",
             "BUENDNIS_FEEDBACK_CAP_MINIMUM": "100000000",
@@ -633,6 +635,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="buendnis-bench-http-") as tmp:
+        os.environ["BUENDNIS_STATIC_HASHED"] = "false"  # as for the server below
         report_bench._setup_django(args.database_url, tmp)
         from django.db import connection
         from django.utils import translation

@@ -294,9 +294,12 @@ WORKER_TIMEOUT_SECONDS = int(env("WORKER_TIMEOUT_SECONDS", "120"))
 # the same overdue item is reminded to the same person again only after this many days.
 SCHEDULE_HOUR = int(env("SCHEDULE_HOUR", "6"))
 REMINDER_INTERVAL_DAYS = int(env("REMINDER_INTERVAL_DAYS", "7"))
-# The app server (``buendnis serve``): gunicorn workers and the seconds a request may take
-# before gunicorn restarts its worker (long streamed exports must fit in it).
-WEB_WORKERS = int(env("WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+# The app server (``buendnis serve``): gunicorn ``gthread`` workers (processes) with
+# WEB_THREADS threads each, and the seconds a request may take before gunicorn restarts its
+# worker. A thread that waits for PostgreSQL frees the processor, so cores + 1 processes of
+# 4 threads keep 2 cores busy without crowding them (and hold 12 database connections).
+WEB_WORKERS = int(env("WORKERS", "0")) or min((os.cpu_count() or 1) + 1, 9)
+WEB_THREADS = int(env("THREADS", "4"))
 WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
 
 # Reports prepared on the web (buendnis/evaluation/jobs.py) are tasks for ``buendnis worker``;
