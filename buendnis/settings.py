@@ -283,6 +283,16 @@ CACHES = {
     )
 }
 
+# Rendered page fragments (``core.fragments``), each process its own: a fragment's key is
+# a digest of everything it shows, so a change in the data makes a new key and nothing has
+# to be invalidated, or shared between processes.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "buendnis-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+
 # Background work (Django tasks) in the database; ``buendnis worker`` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASKS_KEEP_DAYS = int(env("TASKS_KEEP_DAYS", "14"))  # finished task records, then pruned
