@@ -8,6 +8,7 @@ The SQL that reads the data still runs on every request: only the rendering is s
 """
 
 import hashlib
+import json
 from typing import Any
 
 from django.utils import translation
@@ -27,6 +28,14 @@ def _plain(value: Any) -> Any:
 
 
 def digest(*parts: Any) -> str:
-    """A key for the fragment that shows ``parts`` in the active language."""
-    text = repr((translation.get_language(), _plain(parts)))
+    """A key for the fragment that shows ``parts`` in the active language.
+
+    JSON (written in C) where the parts allow it, lazy texts as their text; parts with
+    keys JSON cannot take are walked in Python.
+    """
+    language = translation.get_language()
+    try:
+        text = json.dumps([language, parts], default=str, ensure_ascii=False)
+    except TypeError:
+        text = repr((language, _plain(parts)))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
