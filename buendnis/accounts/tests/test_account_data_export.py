@@ -199,9 +199,9 @@ def test_it_denies_other_organisation(outsider: User, fachkraft: User) -> None:
     data, text = _export(outsider)
     assert data["sections"]["profile"]["username"] == "outsider"
     assert "samir" not in text
-    assert _signed_in(outsider).get(URL + f"?user={fachkraft.pk}").content.decode().count(
-        "samir"
-    ) == 0
+    assert (
+        _signed_in(outsider).get(URL + f"?user={fachkraft.pk}").content.decode().count("samir") == 0
+    )
 
 
 def test_it_sends_visitors_to_the_login() -> None:
@@ -230,4 +230,3 @@ def test_it_links_the_download_from_my_account(fachkraft: User) -> None:
     page = _signed_in(fachkraft).get(reverse("accounts:profile"))
     assert URL in page.text
     assert "Meine Kontodaten herunterladen (JSON)" in page.text
-

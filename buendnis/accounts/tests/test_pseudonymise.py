@@ -114,7 +114,8 @@ def test_it_names_the_role_and_keeps_each_number(
     for person in (fachkraft, koordination, referentin):
         assert _confirm(client, person).status_code == 302
     names = {
-        p.pk: User.objects.get(pk=p.pk).get_username() for p in (fachkraft, koordination, referentin)
+        p.pk: User.objects.get(pk=p.pk).get_username()
+        for p in (fachkraft, koordination, referentin)
     }
     numbers = {r.user_id: r.pk for r in Pseudonymisation.objects.all()}
     assert names[fachkraft.pk] == f"ehemalige Fachkraft #{numbers[fachkraft.pk]}"
@@ -160,9 +161,7 @@ def test_it_shows_the_pseudonym_on_the_records_the_person_made(
     page = client.get(reverse("activities:detail", args=[activity.pk])).text
     assert name in page
     assert "Samir" not in page
-    evaluation_page = client.get(
-        reverse("evaluation:detail", args=[agreement.slug, "2025"])
-    ).text
+    evaluation_page = client.get(reverse("evaluation:detail", args=[agreement.slug, "2025"])).text
     assert name in evaluation_page
     assert "samir" not in evaluation_page
     activity.refresh_from_db()
