@@ -12,7 +12,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buendnis.accounts.models import (

@@ -14,7 +14,10 @@ from buendnis.core.processing import (
 )
 
 DOCUMENT = Path(__file__).resolve().parent.parent.parent / "docs" / "privacy.md"
-START = "<!-- processing-record:start (written by `buendnis processing-record`; edit core/processing.py) -->"
+START = (
+    "<!-- processing-record:start (written by `buendnis processing-record`; "
+    "edit core/processing.py) -->"
+)
 END = "<!-- processing-record:end -->"
 
 
