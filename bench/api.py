@@ -15,6 +15,7 @@ Writes ``bench/last-api-run.json``. See ``bench/README.md``.
 import argparse
 import json
 import logging
+import statistics
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import ROOT, _setup_django, _timed, setup
+from run import ROOT, _setup_django, setup
 
 LIMIT = 50
 
@@ -49,6 +50,23 @@ def _coordinator() -> tuple[Any, Any, str]:
     )
     _token, secret = token_create(user=user, name="bench", scope="write")
     return partner.agreement, partner.organisation, secret
+
+
+def _paired(api: Any, raw: Any, rounds: int = 15) -> tuple[float, float, int]:
+    """Median seconds of the request and of its SQL, measured in alternating rounds.
+
+    Alternating keeps a busy machine's changing load from favouring one side.
+    """
+    api(), raw()  # warm up
+    api_times, raw_times, rows = [], [], 0
+    for _round in range(rounds):
+        started = time.perf_counter()
+        rows = api()
+        api_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        raw()
+        raw_times.append(time.perf_counter() - started)
+    return statistics.median(api_times), statistics.median(raw_times), rows
 
 
 def _explain(sql: str) -> list[str]:
@@ -119,8 +137,7 @@ def _bench_scope(client: Any, mine: Any, filters: dict, *, explain: bool) -> dic
                         rows = db.fetchall()
             return len(rows)
 
-        api_s, rows = _timed(api)
-        raw_s, _raw_rows = _timed(raw)
+        api_s, raw_s, rows = _paired(api, raw)
         out[name] = {
             "position": 0 if cursor is None else deep_at,
             "rows": rows,
