@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if agreement is None:
             self._refuse(f"Unbekannte Vereinbarung / unknown agreement: {slug}")
             return
-        if year not in selectors.years_with_data(agreement):
+        if not selectors.has_data(agreement, year):
             self._refuse(f"Keine Daten für {year} / no data for {year}: {slug}")
         if not options["force"] and not selectors.is_published(agreement, year):
             self._refuse(
