@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "buendnis.accounts.security",
     "buendnis.offers",
+    # Open data (issue 15): published protected aggregates as Frictionless Data Packages.
+    "buendnis.opendata",
 ]
 
 MIDDLEWARE = [

@@ -87,6 +87,9 @@ class Action(StrEnum):
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
+    # Open data (issue 15): publishing an agreement's protected yearly figures.
+    OPENDATA_MANAGE = "opendata.manage"
+    OPENDATA_PUBLISH = "opendata.publish"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -430,6 +433,14 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
+    # Open data (issue 15): ministry officers for their agreements, and the admin.
+    Action.OPENDATA_MANAGE: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.MINISTERIUM))
+    ),
+    Action.OPENDATA_PUBLISH: lambda user, agreement: (
+        agreement is not None
+        and (is_admin(user) or _party_in_role(user, agreement, Role.MINISTERIUM))
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -480,6 +491,8 @@ OBJECT_ACTIONS = {
     Action.INDICATOR_VALUES,
     # Agreement text corrections (issue 14, import)
     Action.AGREEMENT_EDIT,
+    # Open data (issue 15)
+    Action.OPENDATA_PUBLISH,
 }
 
 
