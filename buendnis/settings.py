@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "buendnis.accounts.security",
     "buendnis.offers",
+    "buendnis.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,9 @@ class Action(StrEnum):
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
+    # § 6 portfolio (issue 15): ministry officers across the ministry's agreements,
+    # coordinators across their organisation's.
+    PORTFOLIO_VIEW = "portfolio.view"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -423,6 +426,10 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
+    # § 6 portfolio: the figures themselves go through the disclosure layer (exact_scope).
+    Action.PORTFOLIO_VIEW: lambda user, obj: bool(
+        organisation_ids(user, Role.MINISTERIUM, Role.KOORDINATION)
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
