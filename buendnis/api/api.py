@@ -411,15 +411,21 @@ def feedback_results(
 # --- § 6 portfolio ------------------------------------------------------------------
 
 
+YEARS_QUERY = Query(None, description="calendar years (default: the last three)")
+AGREEMENTS_QUERY = Query(None, description="agreement slugs (default: all of yours)")
+BEZIRKE_QUERY = Query(None, description="Regierungsbezirke: Darmstadt, Gießen, Kassel")
+KREISE_QUERY = Query(None, description="Kreise by AGS key, e.g. 06435")
+
+
 @api.get("/portfolio/", response={200: schemas.PortfolioOut, **ERRORS}, tags=["aggregates"])
 @guard(Action.PORTFOLIO_VIEW)
 def portfolio_tables(
     request: HttpRequest,
-    years: list[int] = Query(None, description="calendar years (default: the last three)"),
-    agreements: list[str] = Query(None, description="agreement slugs (default: all of yours)"),
-    regierungsbezirke: list[str] = Query(None),
-    kreise: list[str] = Query(None, description="AGS keys, e.g. 06435"),
-    format: str = Query("", max_length=40),  # noqa: A002 (the parameter's public name)
+    years: list[int] | None = YEARS_QUERY,
+    agreements: list[str] | None = AGREEMENTS_QUERY,
+    regierungsbezirke: list[str] | None = BEZIRKE_QUERY,
+    kreise: list[str] | None = KREISE_QUERY,
+    format: str = Query("", max_length=40),
     goal: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> Any:
     """The portfolio's tables across the caller's agreements: exact or protected per agreement."""

@@ -91,7 +91,7 @@ def tile_map(
         stroke = BEZIRK_COLOURS.get(bezirke.get(ags, ""), "#555555")
         shown = escape(str(value)) if value != "" else ""
         parts.append(
-            f'<g><title>{escape(names[ags])} ({escape(bezirke.get(ags, ""))}): {shown}</title>'
+            f"<g><title>{escape(names[ags])} ({escape(bezirke.get(ags, ''))}): {shown}</title>"
             f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="4" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="4"/>'
             f'<text x="{x + TILE / 2}" y="{y + 27}" text-anchor="middle" font-size="14" '

@@ -39,8 +39,11 @@ def notes(portfolio: Portfolio, *, now: datetime.datetime | None = None) -> list
         (_("Ziel"), str(filters.goal) if filters.goal else _("alle")),
         (
             _("Schwelle"),
-            _("Zahlen von 1 bis %(m)s werden außerhalb der dokumentierenden Organisation "
-              "nicht gezeigt (Schwelle %(n)s).") % {"m": n - 1, "n": n},
+            _(
+                "Zahlen von 1 bis %(m)s werden außerhalb der dokumentierenden Organisation "
+                "nicht gezeigt (Schwelle %(n)s)."
+            )
+            % {"m": n - 1, "n": n},
         ),
         (
             _("Zahlen"),
@@ -51,15 +54,21 @@ def notes(portfolio: Portfolio, *, now: datetime.datetime | None = None) -> list
         (f"„< {n}“", _("1 bis %(m)s – eine kleine Zahl, verborgen.") % {"m": n - 1}),
         (
             "„•“",
-            _("verborgen, damit keine kleine Zahl errechnet werden kann (mindestens %(n)s), "
-              "oder eine Summe, die die veröffentlichten Zahlen nicht festlegen.") % {"n": n},
+            _(
+                "verborgen, damit keine kleine Zahl errechnet werden kann (mindestens %(n)s), "
+                "oder eine Summe, die die veröffentlichten Zahlen nicht festlegen."
+            )
+            % {"n": n},
         ),
         ("„–“", _("zu wenige Fälle für eine geschützte Auswertung, oder kein Wert.")),
         (
             _("Aktivitäten"),
             _("Durchgeführte Aktivitäten (durchgeführt, dokumentiert oder geprüft) nach Beginn."),
         ),
-        (_("Teilnahmen"), _("Summe der Teilnehmenden je Aktivität (eine Person kann mehrfach zählen).")),
+        (
+            _("Teilnahmen"),
+            _("Summe der Teilnehmenden je Aktivität (eine Person kann mehrfach zählen)."),
+        ),
         (
             _("Erstteilnehmende"),
             _("Teilnehmende, die zum ersten Mal kamen: die unduplizierte Reichweite."),

@@ -33,9 +33,7 @@ class Filters:
         """The chosen Kreise: named ones and those in a chosen Regierungsbezirk (all if none)."""
         if not self.regional:
             return [ags for ags, _rb in kreise]
-        return [
-            ags for ags, rb in kreise if ags in self.kreise or rb in self.regierungsbezirke
-        ]
+        return [ags for ags, rb in kreise if ags in self.kreise or rb in self.regierungsbezirke]
 
 
 class PortfolioFilterForm(forms.Form):
@@ -99,9 +97,10 @@ class PortfolioFilterForm(forms.Form):
             .order_by("-agreement__slug", "key")
             .values_list("key", "name")
         )
-        self.fields["format"].choices = [("", _("alle Formate"))] + sorted(
-            formats.items(), key=lambda item: item[1]
-        )
+        self.fields["format"].choices = [
+            ("", _("alle Formate")),
+            *sorted(formats.items(), key=lambda item: item[1]),
+        ]
         goals = Goal.objects.filter(agreement__in=agreements).select_related("agreement")
         self.fields["goal"].choices = [("", _("alle Ziele"))] + [
             (goal.pk, f"{goal.agreement.title}: {goal}")

@@ -168,9 +168,7 @@ def _year_series(reader: Reader, filters: Filters, kreise: list) -> Table:
     rows_times = [(str(year), [(YEAR, year)]) for year in filters.years]
     if len(filters.years) > 1:
         rows_times.append((_("Zusammen"), times_all))
-    exact_sql = (
-        _exact_crossed(parts, filters, kreise) if crossed else {}
-    )
+    exact_sql = _exact_crossed(parts, filters, kreise) if crossed else {}
     for label, times in rows_times:
         values: list[Value] = []
         for measure in MEASURES:
@@ -240,8 +238,10 @@ def _held(agreement_ids: list[int]) -> QuerySet[Activity]:
 
 def _unfiltered_note(filters: Filters) -> str:
     if filters.format or filters.goal is not None:
-        return _("Ohne Format- und Zielfilter: das Veröffentlichungsraster hat diese Tabelle "
-                 "nicht je Format oder Ziel.")
+        return _(
+            "Ohne Format- und Zielfilter: das Veröffentlichungsraster hat diese Tabelle "
+            "nicht je Format oder Ziel."
+        )
     return ""
 
 
@@ -332,7 +332,9 @@ def _by_format(reader: Reader, filters: Filters) -> Table:
         [labels[m] for m in MEASURES],
     )
     if filters.regional:
-        table.note = _("Ohne Regionalfilter: das Veröffentlichungsraster hat Formate nicht je Region.")
+        table.note = _(
+            "Ohne Regionalfilter: das Veröffentlichungsraster hat Formate nicht je Region."
+        )
     formats = dict(
         Format.objects.filter(agreement__in=[p.agreement for p in reader.parts])
         .order_by("-agreement__slug", "key")
@@ -343,7 +345,7 @@ def _by_format(reader: Reader, filters: Filters) -> Table:
     times = _years(filters)
     for key, name in sorted(formats.items(), key=lambda item: item[1]):
         values = [
-            reader.sum(ACTIVITIES, lambda p, m=m: [act.format_node(m, key, t) for t in times])
+            reader.sum(ACTIVITIES, lambda p, m=m, k=key: [act.format_node(m, k, t) for t in times])
             for m in MEASURES
         ]
         table.rows.append(Row(name, values, key=key))
@@ -363,7 +365,9 @@ def _reach(reader: Reader, filters: Filters) -> list[Table]:
         categories.setdefault((dimension, key), label)
     note = _unfiltered_note(filters)
     if filters.regional:
-        note = _("Ohne Regionalfilter: das Veröffentlichungsraster hat Reichweiten nicht je Region.")
+        note = _(
+            "Ohne Regionalfilter: das Veröffentlichungsraster hat Reichweiten nicht je Region."
+        )
     tables = []
     for key, title, dimensions in (
         (
@@ -409,7 +413,9 @@ def _counselling(reader: Reader, filters: Filters) -> Table:
             reader.sum(
                 COUNSELLING,
                 lambda p, k=kind, y=year: [
-                    cns.total_node((YEAR, y)) if k is None else cns.category_node("kind", k, (YEAR, y))
+                    cns.total_node((YEAR, y))
+                    if k is None
+                    else cns.category_node("kind", k, (YEAR, y))
                 ],
             )
             for year in filters.years
@@ -430,8 +436,10 @@ def _feedback(reader: Reader, filters: Filters) -> Table:
     )
     for year in filters.years:
         time = (YEAR, year)
-        answered = reader.sum(FEEDBACK, lambda p: [fb.answered_node(fb.ALL, fb.ALL, fb.ALL, time)])
-        agree = reader.sum(FEEDBACK, lambda p: [fb.agree_node(fb.ALL, fb.ALL, fb.ALL, time)])
+        answered = reader.sum(
+            FEEDBACK, lambda p, t=time: [fb.answered_node(fb.ALL, fb.ALL, fb.ALL, t)]
+        )
+        agree = reader.sum(FEEDBACK, lambda p, t=time: [fb.agree_node(fb.ALL, fb.ALL, fb.ALL, t)])
         table.rows.append(Row(str(year), [answered, agree, share(agree, answered)]))
     return table
 
@@ -455,7 +463,7 @@ def _timeliness(reader: Reader, filters: Filters) -> Table:
     for year in filters.years:
         time = (YEAR, year)
         values: list[Value] = [
-            reader.sum(ACTIVITIES, lambda p, s=state: [act.doc_node(s, time)])
+            reader.sum(ACTIVITIES, lambda p, s=state, t=time: [act.doc_node(s, t)])
             for state in (*act.DOC_STATES, act.TOTAL)
         ]
         values.append(share(values[0], values[3]))

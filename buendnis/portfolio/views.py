@@ -32,9 +32,10 @@ def _portfolio(request: HttpRequest, form: PortfolioFilterForm) -> Portfolio | N
 
 
 def _charts(result: Portfolio) -> dict[str, charts.Svg]:
-    kreise = {ags: (name, rb) for ags, name, rb in Kreis.objects.values_list(
-        "ags", "name", "regierungsbezirk"
-    )}
+    kreise = {
+        ags: (name, rb)
+        for ags, name, rb in Kreis.objects.values_list("ags", "name", "regierungsbezirk")
+    }
     by_kreis = result.table("kreise")
     series = result.table("jahre")
     bezirke = result.table("regierungsbezirke")
@@ -45,19 +46,27 @@ def _charts(result: Portfolio) -> dict[str, charts.Svg]:
             values={row.key: row.values[0] for row in by_kreis.rows},
             names={ags: name for ags, (name, _rb) in kreise.items()},
             bezirke={ags: rb for ags, (_name, rb) in kreise.items()},
-            label=_("Karte der hessischen Kreise: %(title)s. Die Tabelle daneben enthält dieselben Zahlen.")
+            label=_(
+                "Karte der hessischen Kreise: %(title)s. "
+                "Die Tabelle daneben enthält dieselben Zahlen."
+            )
             % {"title": f"{by_kreis.columns[0]} – {by_kreis.title}"},
         ),
         "series": charts.bar_chart(
             labels=[row.label for row in series.rows if not row.total],
             values=[row.values[0] for row in series.rows if not row.total],
-            label=_("Balkendiagramm: Aktivitäten je Jahr. Die Tabelle daneben enthält dieselben Zahlen."),
+            label=_(
+                "Balkendiagramm: Aktivitäten je Jahr. Die Tabelle daneben enthält dieselben Zahlen."
+            ),
         ),
         "bezirke": charts.bar_chart(
             labels=[row.label for row in bezirke.rows if not row.total],
             values=[row.values[last_columns] for row in bezirke.rows if not row.total],
-            label=_("Balkendiagramm: Aktivitäten %(year)s je Regierungsbezirk. Die Tabelle "
-                    "darunter enthält dieselben Zahlen.") % {"year": latest},
+            label=_(
+                "Balkendiagramm: Aktivitäten %(year)s je Regierungsbezirk. Die Tabelle "
+                "darunter enthält dieselben Zahlen."
+            )
+            % {"year": latest},
         ),
     }
 

@@ -67,9 +67,10 @@ def test_it_shows_the_ministry_protected_figures_across_its_agreements(
     assert _row(bezirke, "Kassel")[year_activities] == "< 5"
     assert _row(bezirke, "Gießen")[year_activities] == 0
     # Kassel's single activity can't be worked out as Hessen minus Darmstadt
-    darmstadt, total = _row(bezirke, "Darmstadt")[year_activities], _row(bezirke, "total")[
-        year_activities
-    ]
+    darmstadt, total = (
+        _row(bezirke, "Darmstadt")[year_activities],
+        _row(bezirke, "total")[year_activities],
+    )
     assert not (isinstance(darmstadt, int) and isinstance(total, int))
     assert "•" in (darmstadt, total)
     content = response.content.decode()
