@@ -55,8 +55,10 @@ class Part:
             return publication.grid.value_of(coefficients)
         if not present:
             return 0
-        if len(present) == 1:
-            return publication.shown(present[0])
+        shown = [publication.shown(key) for key in present]
+        if len(shown) == 1 or all(isinstance(value, int) for value in shown):
+            return shown[0] if len(shown) == 1 else sum(shown)  # type: ignore[arg-type]
+        # Some part is hidden: the sum only where the published nodes determine it.
         return publication.figure(coefficients)
 
 

@@ -72,6 +72,7 @@ class Portfolio:
     exact: bool
     any_exact: bool
     threshold: int
+    exact_agreements: set[int] = field(default_factory=set)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -114,6 +115,7 @@ def portfolio(*, user: AnyUser, filters: Filters, today: datetime.date | None = 
         exact=reader.exact,
         any_exact=reader.any_exact,
         threshold=settings.SUPPRESSION_THRESHOLD,
+        exact_agreements={part.agreement.pk for part in reader.parts if part.exact},
     )
 
 

@@ -12,6 +12,7 @@ from buendnis.portfolio import charts, export
 from buendnis.portfolio.filters import PortfolioFilterForm
 from buendnis.portfolio.selectors import Portfolio, portfolio, portfolio_agreements
 
+MAP_COLUMN = 1  # attendances: published in more Kreise than the activity counts
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,14 +44,14 @@ def _charts(result: Portfolio) -> dict[str, charts.Svg]:
     last_columns = len(bezirke.columns) - 3
     return {
         "map": charts.tile_map(
-            values={row.key: row.values[0] for row in by_kreis.rows},
+            values={row.key: row.values[MAP_COLUMN] for row in by_kreis.rows},
             names={ags: name for ags, (name, _rb) in kreise.items()},
             bezirke={ags: rb for ags, (_name, rb) in kreise.items()},
             label=_(
                 "Karte der hessischen Kreise: %(title)s. "
                 "Die Tabelle daneben enthält dieselben Zahlen."
             )
-            % {"title": f"{by_kreis.columns[0]} – {by_kreis.title}"},
+            % {"title": f"{by_kreis.columns[MAP_COLUMN]} – {by_kreis.title}"},
         ),
         "series": charts.bar_chart(
             labels=[row.label for row in series.rows if not row.total],
