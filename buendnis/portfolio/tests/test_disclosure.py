@@ -73,6 +73,4 @@ def test_a_portfolio_publishing_plain_sums_is_caught(
     collection = collect(small_cells, [YEAR - 1, YEAR])
     report = audit(collection.figures, collection.grids)  # type: ignore[arg-type]
     assert report.pinned
-    assert any(
-        any(o.startswith("Portfolio") for o in finding.outputs) for finding in report.pinned
-    )
+    assert any(any(o.startswith("Portfolio") for o in finding.outputs) for finding in report.pinned)
