@@ -36,6 +36,11 @@ class Filters:
         return [ags for ags, rb in kreise if ags in self.kreise or rb in self.regierungsbezirke]
 
 
+def default_years(today: datetime.date) -> list[int]:
+    """The last three calendar years, the current one included."""
+    return list(range(today.year - DEFAULT_YEARS + 1, today.year + 1))
+
+
 class PortfolioFilterForm(forms.Form):
     """Years, agreements, Regierungsbezirk and Kreis, format and goal."""
 
@@ -87,6 +92,9 @@ class PortfolioFilterForm(forms.Form):
             (year, str(year)) for year in range(today.year, today.year - YEARS_BACK - 1, -1)
         ]
         self.fields["agreements"].choices = [(a.slug, a.title) for a in agreements]
+        # Unfiltered, the page shows its defaults ticked: what the figures cover.
+        self.fields["years"].initial = default_years(today)
+        self.fields["agreements"].initial = [a.slug for a in agreements]
         kreise = list(Kreis.objects.order_by("ags").values_list("ags", "name", "regierungsbezirk"))
         self.fields["regierungsbezirke"].choices = [
             (rb, rb) for rb in sorted({rb for _ags, _name, rb in kreise})
@@ -112,7 +120,7 @@ class PortfolioFilterForm(forms.Form):
         data = self.cleaned_data
         years = sorted(data.get("years") or [])
         if not years:
-            years = list(range(self.today.year - DEFAULT_YEARS + 1, self.today.year + 1))
+            years = default_years(self.today)
         slugs = set(data.get("agreements") or [])
         agreements = [a for a in self.available if not slugs or a.slug in slugs]
         goal = None
