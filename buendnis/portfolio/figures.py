@@ -56,9 +56,13 @@ class Part:
         if not present:
             return 0
         shown = [publication.shown(key) for key in present]
-        if len(shown) == 1 or all(isinstance(value, int) for value in shown):
-            return shown[0] if len(shown) == 1 else sum(shown)  # type: ignore[arg-type]
-        # Some part is hidden: the sum only where the published nodes determine it.
+        if all(isinstance(value, int) for value in shown):
+            return sum(shown)  # type: ignore[arg-type]
+        # A published zero adds nothing: a single hidden node left is shown as it is.
+        rest = [value for value in shown if value != 0]
+        if len(rest) == 1:
+            return rest[0]
+        # Several parts hidden: the sum only where the published nodes determine it.
         return publication.figure(coefficients)
 
 
