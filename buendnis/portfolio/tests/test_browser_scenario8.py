@@ -7,6 +7,7 @@ the HTML checker on every load (the ``page`` fixture).
 """
 
 import io
+import time
 from typing import Any
 
 import openpyxl
@@ -49,7 +50,16 @@ def demo(transactional_db: None, settings: Any) -> User:
     settings.TWO_FACTOR_REQUIRED_ROLES = ["ministerium", "admin"]
     officer = User.objects.get(username="ministerium")
     enrolled(officer)
+    officer.enrolled_step = int(time.time() // 30)  # type: ignore[attr-defined]
     return officer
+
+
+def _fresh_code(officer: User) -> str:
+    """The code her app shows now; the enrolment's own code cannot be replayed, so within
+    the same 30-second step she would read the next one (however long the machine took)."""
+    secret = officer.totpdevice_set.get().bin_key
+    same_step = int(time.time() // 30) == officer.enrolled_step  # type: ignore[attr-defined]
+    return totp_code(secret, offset_steps=1 if same_step else 0)
 
 
 def test_scenario_8_the_ministrys_picture_as_a_spreadsheet(
@@ -59,7 +69,6 @@ def test_scenario_8_the_ministrys_picture_as_a_spreadsheet(
     this_year = timezone.localdate().year
     years = [this_year - 2, this_year - 1, this_year]
     inputs = Inputs()
-    device_secret = demo.totpdevice_set.get().bin_key  # what her authenticator app holds
 
     page.goto(f"{base}/konto/anmelden/")
     inputs.fill(page.get_by_label("Benutzername"), "ministerium")
@@ -67,7 +76,7 @@ def test_scenario_8_the_ministrys_picture_as_a_spreadsheet(
     inputs.click(page.get_by_role("button", name="Anmelden"))
     inputs.fill(
         page.get_by_label("Code aus der App oder Wiederherstellungscode"),
-        totp_code(device_secret, offset_steps=1),
+        _fresh_code(demo),
     )
     inputs.click(page.get_by_role("button", name="Bestätigen"))
 
