@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "buendnis.offers",
     # Open data (issue 15): published protected aggregates as Frictionless Data Packages.
     "buendnis.opendata",
+    "buendnis.portfolio",
 ]
 
 MIDDLEWARE = [

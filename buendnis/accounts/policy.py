@@ -90,6 +90,9 @@ class Action(StrEnum):
     # Open data (issue 15): publishing an agreement's protected yearly figures.
     OPENDATA_MANAGE = "opendata.manage"
     OPENDATA_PUBLISH = "opendata.publish"
+    # § 6 portfolio (issue 15): ministry officers across the ministry's agreements,
+    # coordinators across their organisation's.
+    PORTFOLIO_VIEW = "portfolio.view"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -440,6 +443,10 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.OPENDATA_PUBLISH: lambda user, agreement: (
         agreement is not None
         and (is_admin(user) or _party_in_role(user, agreement, Role.MINISTERIUM))
+    ),
+    # § 6 portfolio: the figures themselves go through the disclosure layer (exact_scope).
+    Action.PORTFOLIO_VIEW: lambda user, obj: bool(
+        organisation_ids(user, Role.MINISTERIUM, Role.KOORDINATION)
     ),
 }
 

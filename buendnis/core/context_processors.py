@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": can(user, Action.PEOPLE_LIST),
             "organisations": can(user, Action.ORGANISATION_MANAGE),
             "opendata": can(user, Action.OPENDATA_MANAGE),
+            "portfolio": can(user, Action.PORTFOLIO_VIEW),
         },
         "kreise_attribution": ATTRIBUTION,
     }

@@ -26,6 +26,11 @@ from buendnis.offers.demo import demo_offers_publish
 
 PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
 DEMO_AGREEMENT = "integration-braucht-partner"
+PORTFOLIO_AGREEMENTS = (
+    "antisemitismus-und-rassismus",
+    "identitaet-und-zugehoerigkeit",
+    "interkulturelle-oeffnung-ehrenamt",
+)
 DEMO_PASSWORD = "buendnis-demo"  # noqa: S105 - printed for the demo on purpose
 # (username, role, organisation name or None for the installation admin)
 DEMO_USERS = [
@@ -71,6 +76,17 @@ class Command(BaseCommand):
                 seed=1,
                 stdout=self.stdout,
             )
+        for seed, slug in enumerate(PORTFOLIO_AGREEMENTS, start=2):
+            # The portfolio (§ 6) shows every agreement: a smaller sample for the other three.
+            if not Activity.objects.filter(agreement__slug=slug).exists():
+                call_command(
+                    "generate",
+                    agreement=slug,
+                    years=3,
+                    activities_per_year=60,
+                    seed=seed,
+                    stdout=self.stdout,
+                )
         agreement = Agreement.objects.get(slug=DEMO_AGREEMENT)
         if not agreement.counselling_contacts.exists():
             contacts_generate(
