@@ -21,7 +21,9 @@ def test_an_officer_publishes_a_year_and_the_public_finds_it(
         "link", name="Offene Daten"
     ).click()
     assert page.get_by_role("heading", name="Offene Daten veröffentlichen").is_visible()
-    page.get_by_role("button", name="2025 veröffentlichen").click()
+    page.get_by_role("region", name=demo.title).get_by_role(
+        "button", name="2025 veröffentlichen"
+    ).click()
     assert page.get_by_text("Gespeichert.").is_visible()
     assert Decision.objects.get().published
 
