@@ -12,7 +12,7 @@ import contextlib
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,15 +277,41 @@ def _creation_changes(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def record_created(instances: Iterable[models.Model]) -> None:
-    """Record rows written by ``bulk_create`` (which sends no signals), one entry each."""
-    if not recording_enabled():
+def record_created(
+    instances: Sequence[models.Model], *, extra: Sequence[dict[str, Any]] | None = None
+) -> None:
+    """Record rows written by ``bulk_create`` (which sends no signals), one entry each.
+
+    ``extra`` adds, per instance, changes kept in other rows (reach, goals).
+    """
+    if not recording_enabled() or not instances:
         return
+    spec = REGISTRY[type(instances[0])]
+    current = current_actor()
+    template = make_entry(Action.CREATE, object_type=spec.object_type)
     entries = []
-    for instance in instances:
-        spec = REGISTRY[type(instance)]
+    for index, instance in enumerate(instances):
         changes = _creation_changes(spec, _values(spec, instance))
-        entries.append(_entry_for(spec, instance, Action.CREATE, changes))
+        if extra is not None:
+            changes.update(extra[index])
+        organisation_id = _path(instance, spec.organisation)
+        agreement_id = _path(instance, spec.agreement)
+        entries.append(
+            AuditEntry(
+                at=template.at,
+                actor_id=template.actor_id,
+                organisation_id=organisation_id
+                if organisation_id is not None
+                else template.organisation_id,
+                agreement_id=agreement_id,
+                action=Action.CREATE,
+                object_type=spec.object_type,
+                object_id=str(instance.pk),
+                object_label=_label(spec, instance),
+                changes=changes,
+                request_id=current.request_id,
+            )
+        )
     emit(entries)
 
 
@@ -300,21 +326,19 @@ def _before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -
         instance._audit_old = None
         return
     update_fields = kwargs.get("update_fields")
-    fields = [
-        f for f in spec.tracked if update_fields is None or f.name in update_fields
-    ]
+    fields = [f for f in spec.tracked if update_fields is None or f.name in update_fields]
     row = (
         sender._base_manager.using(instance._state.db or "default")
         .filter(pk=instance.pk)
         .values(*(f.attname for f in fields))
         .first()
     )
-    instance._audit_old = (
-        None if row is None else {f.name: plain(row[f.attname]) for f in fields}
-    )
+    instance._audit_old = None if row is None else {f.name: plain(row[f.attname]) for f in fields}
 
 
-def _after_save(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def _after_save(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     spec = REGISTRY.get(sender)
     if spec is None or raw or not recording_enabled():
         return
@@ -390,3 +414,19 @@ def connect() -> None:
             through = model._meta.get_field(name).remote_field.through
             _M2M_FIELDS[through] = name
             m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-{name}")
+
+
+def record_mapping(obj: models.Model, name: str, before: dict, after: dict) -> None:
+    """Record changed parts of a mapping kept in other rows (an activity's reach by category).
+
+    Each changed key becomes a field ``name.key`` of an update of ``obj``; inside ``batch()``
+    it joins the entry of the object's own save.
+    """
+    keys = sorted(set(before) | set(after), key=str)
+    changes = {
+        f"{name}.{key}": [before.get(key), after.get(key)]
+        for key in keys
+        if before.get(key) != after.get(key)
+    }
+    if changes:
+        record(Action.UPDATE, obj=obj, changes=changes)

@@ -68,7 +68,10 @@ SPECS: dict[str, Spec] = {
         label="agreed_on",
     ),
     "agreements.FrameworkVersion": Spec(
-        "framework_version", agreement="agreement_id", label="version", hidden=frozenset({"content"})
+        "framework_version",
+        agreement="agreement_id",
+        label="version",
+        hidden=frozenset({"content"}),
     ),
     "agreements.FrameworkApproval": Spec(
         "framework_approval",

@@ -119,11 +119,13 @@ def test_it_names_an_inserted_entry(five_entries: None, capsys: pytest.CaptureFi
         request_id="",
         previous_hash=last.hash,
     )
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    _sql(
+    insert = (
         "INSERT INTO audit_auditentry (sequence, at, action, object_type, object_id, "
         "object_label, changes, request_id, previous_hash, hash) "
-        f"VALUES (%s, %s, %s, %s, %s, %s, %s{cast}, %s, %s, %s)",
+        "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)"
+    )
+    _sql(
+        insert if connection.vendor == "postgresql" else insert.replace("::jsonb", ""),
         [
             forged.sequence, forged.at, forged.action, forged.object_type, forged.object_id,
             forged.object_label, json.dumps(forged.changes), forged.request_id,
