@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from buendnis.accounts.models import Organisation
 from buendnis.audit.chain import verify
@@ -20,10 +20,11 @@ def test_two_writers_extend_one_chain() -> None:
         try:
             start.wait()
             for number in range(10):
-                Organisation.objects.create(
-                    name=f"{prefix} {number}", kind=Organisation.Kind.PARTNER
-                )
-        except BaseException as error:  # noqa: BLE001 (reported by the main thread)
+                with transaction.atomic():  # as every service: the row and its entry together
+                    Organisation.objects.create(
+                        name=f"{prefix} {number}", kind=Organisation.Kind.PARTNER
+                    )
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
