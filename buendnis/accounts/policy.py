@@ -85,6 +85,8 @@ class Action(StrEnum):
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
+    # The audit log (buendnis/audit): coordinators, ministry officers and admins read it.
+    AUDIT_VIEW = "audit.view"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -423,6 +425,10 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
+    # The audit log: what each of them sees is ``audit_scope`` (audit/selectors.py).
+    Action.AUDIT_VIEW: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM))
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
