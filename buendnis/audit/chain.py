@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from buendnis.audit.models import AuditEntry, ChainHead
 
@@ -44,6 +44,36 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
+_COLUMNS = (
+    "sequence", "at", "actor_id", "organisation_id", "agreement_id", "action", "object_type",
+    "object_id", "object_label", "changes", "request_id", "previous_hash", "hash",
+)  # fmt: skip
+_INSERT_BATCH = 500
+
+
+def _insert(entries: Sequence[AuditEntry]) -> None:
+    """Insert the entries with ``executemany``: for the import's 10,000 entries the ORM's
+    ``bulk_create`` cost a quarter of the whole import (``bench/audit.py``)."""
+    if len(entries) < 2:
+        AuditEntry.objects.bulk_create(entries)
+        return
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(f"%s{cast}" if column == "changes" else "%s" for column in _COLUMNS)
+    statement = f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ({marks})"  # noqa: S608 (fixed names)
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (
+            e.sequence, adapt(e.at), e.actor_id, e.organisation_id, e.agreement_id, e.action,
+            e.object_type, e.object_id, e.object_label,
+            json.dumps(e.changes, ensure_ascii=False), e.request_id, e.previous_hash, e.hash,
+        )
+        for e in entries
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _INSERT_BATCH):
+            cursor.executemany(statement, rows[start : start + _INSERT_BATCH])
+
+
 def _locked_head() -> ChainHead:
     """The chain head, locked until the transaction ends (created on first use)."""
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
@@ -65,7 +95,7 @@ def append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
             entry.sequence = sequence
             entry.previous_hash = previous
             entry.hash = previous = entry_hash(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        _insert(entries)
         head.sequence, head.hash = sequence, previous
         head.save(update_fields=["sequence", "hash"])
     return list(entries)

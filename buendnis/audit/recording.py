@@ -261,19 +261,28 @@ def record(
     )
 
 
+_PRIMITIVE = (str, int, float, bool, type(None))
+
+
 def _values(spec: Spec, instance: Any, names: set[str] | None = None) -> dict[str, Any]:
-    return {
-        f.name: plain(f.value_from_object(instance))
-        for f in spec.tracked
-        if names is None or f.name in names
-    }
+    # Read the attribute directly (what ``value_from_object`` does for concrete fields);
+    # only values that JSON would not keep exactly go through ``plain``.
+    values = {}
+    row = instance.__dict__
+    for f in spec.tracked:
+        if names is not None and f.name not in names:
+            continue
+        value = row.get(f.attname)
+        values[f.name] = value if type(value) in _PRIMITIVE else plain(value)
+    return values
 
 
 def _creation_changes(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
+    hidden = spec.hidden
     return {
-        name: CHANGED if name in spec.hidden else [None, value]
+        name: CHANGED if name in hidden else [None, value]
         for name, value in values.items()
-        if not _empty(value)
+        if value is not None and value != "" and value != [] and value != {}
     }
 
 
