@@ -134,3 +134,24 @@ def test_it_records_nothing_when_switched_off_for_the_benchmark(make_activity) -
         make_activity()
 
     assert AuditEntry.objects.count() == before
+
+
+def test_it_records_each_imported_activity_with_its_reach(
+    documenting, partner_org, koordination: User
+) -> None:
+    from buendnis.activities.tests.test_import import csv_file, run, valid_row
+
+    rows = [valid_row(ref="ext-1"), valid_row(ref="ext-2", title="Väter-Café Hanau")]
+    with acting_as(koordination):
+        result = run(documenting, partner_org, csv_file(documenting, rows))
+
+    assert result.ok and result.created == 2
+    for activity in Activity.objects.all():
+        (entry,) = _entries("activity", activity.pk)
+        assert entry.action == "create"
+        assert entry.actor_id == koordination.pk
+        assert entry.changes["title"] == [None, activity.title]
+        fathers = category(documenting, "group", "fathers").pk
+        assert entry.changes[f"reach.{fathers}"] == [None, 11]
+        assert entry.changes["goals"] == [[], [activity.goals.get().pk]]
+    assert verify().broken is None
