@@ -296,32 +296,33 @@ def record_created(
     if not recording_enabled() or not instances:
         return
     spec = REGISTRY[type(instances[0])]
-    current = current_actor()
     template = make_entry(Action.CREATE, object_type=spec.object_type)
-    entries = []
+    rows = []
     for index, instance in enumerate(instances):
         changes = _creation_changes(spec, _values(spec, instance))
         if extra is not None:
             changes.update(extra[index])
         organisation_id = _path(instance, spec.organisation)
-        agreement_id = _path(instance, spec.agreement)
-        entries.append(
-            AuditEntry(
-                at=template.at,
-                actor_id=template.actor_id,
-                organisation_id=organisation_id
-                if organisation_id is not None
-                else template.organisation_id,
-                agreement_id=agreement_id,
-                action=Action.CREATE,
-                object_type=spec.object_type,
-                object_id=str(instance.pk),
-                object_label=_label(spec, instance),
-                changes=changes,
-                request_id=current.request_id,
-            )
+        rows.append(
+            {
+                "at": template.at,
+                "actor_id": template.actor_id,
+                "organisation_id": template.organisation_id
+                if organisation_id is None
+                else organisation_id,
+                "agreement_id": _path(instance, spec.agreement),
+                "action": Action.CREATE.value,
+                "object_type": spec.object_type,
+                "object_id": str(instance.pk),
+                "object_label": _label(spec, instance),
+                "changes": changes,
+                "request_id": template.request_id,
+            }
         )
-    emit(entries)
+    if _pending.get() is None:
+        chain.append_rows(rows)
+    else:
+        emit([AuditEntry(**row) for row in rows])
 
 
 # --- signal hooks ----------------------------------------------------------------------
