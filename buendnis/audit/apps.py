@@ -18,3 +18,8 @@ class AuditConfig(AppConfig):
         recording.connect()
         events.connect()
         connection_created.connect(triggers.install_sqlite_function)
+
+        from buendnis.accounts.data_export import register_section
+        from buendnis.audit.selectors import entries_for_export
+
+        register_section("audit_entries", entries_for_export)

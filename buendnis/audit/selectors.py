@@ -102,3 +102,19 @@ def entries_for_user(user: User) -> QuerySet[AuditEntry]:
 def iterate(entries: QuerySet[AuditEntry]) -> Iterator[AuditEntry]:
     """All entries of the query in chunks (for the export)."""
     return entries.iterator(chunk_size=2000)
+
+
+def entries_for_export(user: User) -> list[dict[str, Any]]:
+    """The user's own entries for their account data download (GDPR Art. 15)."""
+    return [
+        {
+            "sequence": entry.sequence,
+            "at": entry.at.isoformat(),
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "object_label": entry.object_label,
+            "changes": entry.changes,
+        }
+        for entry in iterate(entries_for_user(user))
+    ]

@@ -125,3 +125,12 @@ def test_it_gives_a_user_their_own_entries(history, fachkraft: User) -> None:
     assert own
     assert {entry.actor_id for entry in own} == {fachkraft.pk}
     assert AuditEntry.objects.exclude(actor_id=fachkraft.pk).exists()
+
+
+def test_it_puts_a_user_s_own_entries_into_their_account_data(history, fachkraft: User) -> None:
+    from buendnis.accounts.data_export import account_data
+
+    exported = account_data(fachkraft)["sections"]["audit_entries"]
+
+    assert exported
+    assert {item["object_label"] for item in exported} >= {"Väter-Café Offenbach"}
