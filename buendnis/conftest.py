@@ -42,7 +42,10 @@ def _plain_static_and_immediate_tasks(settings: pytest.FixtureRequest) -> None:
     The worker's tests switch ``TASKS`` back to the database queue; the shared cache itself
     is tested across real processes (``feedback/tests/test_ratelimit_processes.py``).
     """
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": settings.CACHES["fragments"],  # per process by design (core.fragments)
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "buendnis.offers",
     # The tamper-evident audit log (docs/audit.md).
     "buendnis.audit",
+    # Open data (issue 15): published protected aggregates as Frictionless Data Packages.
+    "buendnis.opendata",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +294,16 @@ CACHES = {
     )
 }
 
+# Rendered page fragments (``core.fragments``), each process its own: a fragment's key is
+# a digest of everything it shows, so a change in the data makes a new key and nothing has
+# to be invalidated, or shared between processes.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "buendnis-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+
 # Background work (Django tasks) in the database; ``buendnis worker`` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASKS_KEEP_DAYS = int(env("TASKS_KEEP_DAYS", "14"))  # finished task records, then pruned
@@ -303,9 +315,12 @@ WORKER_TIMEOUT_SECONDS = int(env("WORKER_TIMEOUT_SECONDS", "120"))
 # the same overdue item is reminded to the same person again only after this many days.
 SCHEDULE_HOUR = int(env("SCHEDULE_HOUR", "6"))
 REMINDER_INTERVAL_DAYS = int(env("REMINDER_INTERVAL_DAYS", "7"))
-# The app server (``buendnis serve``): gunicorn workers and the seconds a request may take
-# before gunicorn restarts its worker (long streamed exports must fit in it).
-WEB_WORKERS = int(env("WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+# The app server (``buendnis serve``): gunicorn ``gthread`` workers (processes) with
+# WEB_THREADS threads each, and the seconds a request may take before gunicorn restarts its
+# worker. A thread that waits for PostgreSQL frees the processor, so cores + 1 processes of
+# 4 threads keep 2 cores busy without crowding them (and hold 12 database connections).
+WEB_WORKERS = int(env("WORKERS", "0")) or min((os.cpu_count() or 1) + 1, 9)
+WEB_THREADS = int(env("THREADS", "4"))
 WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
 
 # Reports prepared on the web (buendnis/evaluation/jobs.py) are tasks for ``buendnis worker``;

@@ -17,4 +17,5 @@ urlpatterns = [
     path("konto/sicherheit/", include("buendnis.accounts.security.urls")),
     path("angebote/", include("buendnis.offers.urls")),
     path("protokoll/", include("buendnis.audit.urls")),
+    path("offene-daten/", include("buendnis.opendata.urls")),
 ]

@@ -89,6 +89,9 @@ class Action(StrEnum):
     AGREEMENT_EDIT = "agreement.edit"
     # The audit log (buendnis/audit): coordinators, ministry officers and admins read it.
     AUDIT_VIEW = "audit.view"
+    # Open data (issue 15): publishing an agreement's protected yearly figures.
+    OPENDATA_MANAGE = "opendata.manage"
+    OPENDATA_PUBLISH = "opendata.publish"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -436,6 +439,14 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.AUDIT_VIEW: lambda user, obj: (
         is_admin(user) or bool(organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM))
     ),
+    # Open data (issue 15): ministry officers for their agreements, and the admin.
+    Action.OPENDATA_MANAGE: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.MINISTERIUM))
+    ),
+    Action.OPENDATA_PUBLISH: lambda user, agreement: (
+        agreement is not None
+        and (is_admin(user) or _party_in_role(user, agreement, Role.MINISTERIUM))
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -486,6 +497,8 @@ OBJECT_ACTIONS = {
     Action.INDICATOR_VALUES,
     # Agreement text corrections (issue 14, import)
     Action.AGREEMENT_EDIT,
+    # Open data (issue 15)
+    Action.OPENDATA_PUBLISH,
 }
 
 

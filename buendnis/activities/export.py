@@ -370,15 +370,28 @@ def _csv_rows(
 
 
 def iter_csv(
+    activities: QuerySet[Activity], categories: Sequence[ReachCategory]
+) -> Iterator[str] | Iterator[bytes]:
+    """Yield the CSV in pieces (UTF-8 bytes or text), the BOM and header first.
+
+    Use it as the body of a ``StreamingHttpResponse``, or ``write_csv`` for a file. On
+    PostgreSQL the database assembles and writes the rows (``export_postgresql``), with the
+    same bytes as ``iter_csv_generic``.
+    """
+    from buendnis.activities import export_postgresql
+
+    if export_postgresql.supports(activities):
+        return export_postgresql.iter_csv(activities, categories)
+    return iter_csv_generic(activities, categories)
+
+
+def iter_csv_generic(
     activities: QuerySet[Activity],
     categories: Sequence[ReachCategory],
     *,
     rows_per_piece: int = 500,
 ) -> Iterator[str]:
-    """Yield the CSV text in pieces of a few hundred lines, the BOM and header first.
-
-    Use it as the body of a ``StreamingHttpResponse``, or ``write_csv`` for a file.
-    """
+    """The CSV text in pieces of a few hundred lines, the rows assembled in Python."""
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")

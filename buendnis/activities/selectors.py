@@ -146,24 +146,34 @@ def overdue(
     *,
     now: datetime.datetime,
     agreement_ids: list[int] | None = None,
+    deadlines: dict[int, int] | None = None,
 ) -> QuerySet[Activity]:
     """The held but undocumented activities past their own agreement's deadline.
 
     ``agreement_ids`` narrows the deadlines read to the agreements the activities can belong
-    to (all agreements if not given; there are few, unlike activities).
+    to (all agreements if not given; there are few, unlike activities); a caller that has
+    read them already (``latest_deadlines``) passes ``deadlines``.
     """
+    if deadlines is None:
+        deadlines = latest_deadlines(agreement_ids)
     past_deadline = Q(pk__in=[])
-    for agreement_id, days in latest_deadlines(agreement_ids).items():
+    for agreement_id, days in deadlines.items():
         cutoff = now - datetime.timedelta(days=days)
         past_deadline |= Q(agreement_id=agreement_id, ends_at__lt=cutoff)
     return activities.filter(past_deadline, status__in=OPEN_STATUSES)
 
 
 def _overdue_visible(
-    *, user: AnyUser, now: datetime.datetime, only_responsible: bool
+    *,
+    user: AnyUser,
+    now: datetime.datetime,
+    only_responsible: bool,
+    deadlines: dict[int, int] | None = None,
 ) -> QuerySet[Activity]:
     scope = None if is_admin(user) else visible_agreement_ids(user)
-    activities = overdue(activities_visible_to(user), now=now, agreement_ids=scope)
+    activities = overdue(
+        activities_visible_to(user), now=now, agreement_ids=scope, deadlines=deadlines
+    )
     if only_responsible:
         activities = activities.filter(responsible=user)
     return activities
@@ -211,7 +221,10 @@ def overdue_summary(
 ) -> OverdueSummary:
     """Counts and the ``limit`` longest-overdue activities: the same queries at any size."""
     now = now or timezone.now()
-    activities = _overdue_visible(user=user, now=now, only_responsible=only_responsible)
+    deadlines = latest_deadlines(None if is_admin(user) else visible_agreement_ids(user))
+    activities = _overdue_visible(
+        user=user, now=now, only_responsible=only_responsible, deadlines=deadlines
+    )
     counts = dict(
         activities.order_by()
         .values("agreement_id")
@@ -221,7 +234,6 @@ def overdue_summary(
     if not counts:
         return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
     agreements = Agreement.objects.filter(pk__in=counts).order_by("title")
-    deadlines = latest_deadlines(agreement_ids=list(counts))
     urgent = list(
         activities.select_related("responsible", "agreement").order_by("ends_at", "id")[:limit]
     )

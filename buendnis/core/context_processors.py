@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": can(user, Action.PEOPLE_LIST),
             "organisations": can(user, Action.ORGANISATION_MANAGE),
             "audit": can(user, Action.AUDIT_VIEW),
+            "opendata": can(user, Action.OPENDATA_MANAGE),
         },
         "kreise_attribution": ATTRIBUTION,
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from buendnis.accounts.policy import Action, can, organisation_ids, requires, visible_agreements
 from buendnis.agreements.models import Agreement
+from buendnis.core.fragments import FRAGMENT_SECONDS, digest
 from buendnis.counselling import selectors, services
 from buendnis.counselling.export import statistics_response
 from buendnis.counselling.forms import (
@@ -176,10 +177,18 @@ def _statistics(
 def statistics(request: HttpRequest, agreement: str) -> HttpResponse:
     agreement_obj = _agreement(request, agreement, Action.COUNSELLING_STATISTICS)
     figures, filter_form = _statistics(request, agreement_obj)
+    tables = [(t, t.rows(figures.row_labels)) for t in figures.tables]
     context = {
         "agreement": agreement_obj,
         "figures": figures,
-        "tables": [(t, t.rows(figures.row_labels)) for t in figures.tables],
+        "tables": tables,
+        # the rendered tables are cached by what they show (``core.fragments``)
+        "tables_key": digest(
+            figures.year,
+            figures.period,
+            [(t.key, t.title, t.columns, t.total_label, rows) for t, rows in tables],
+        ),
+        "fragment_seconds": FRAGMENT_SECONDS,
         "filter_form": filter_form,
         "query": request.GET.urlencode(),
         "may_log": can(request.user, Action.COUNSELLING_LOG, agreement_obj),

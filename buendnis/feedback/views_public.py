@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from buendnis.accounts.policy import Action, requires
+from buendnis.core.fragments import FRAGMENT_SECONDS, digest
 from buendnis.feedback import ratelimit, selectors, services
 from buendnis.feedback.models import FeedbackLink, QuestionnaireVersion
 from buendnis.feedback.texts import Translator, choose_language, field_name, languages
@@ -52,6 +53,7 @@ def _page(
     )
     translator = Translator(version, language)
     values = values or {}
+    questions = list(version.questions.all())
     context = {
         "language": language,
         "languages": languages(version),
@@ -61,9 +63,20 @@ def _page(
         "activity": link.activity,
         "day": timezone.localdate(link.activity.starts_at),
         "version": version,
-        "questions": [
-            translator.question(q, values.get(q.key, "")) for q in version.questions.all()
-        ],
+        # built only when the template renders them (not for a cached fragment)
+        "questions": lambda: [translator.question(q, values.get(q.key, "")) for q in questions],
+        # The empty form's questions are cached by what they show (``core.fragments``);
+        # a form given back with answers is rendered afresh and its answers kept nowhere.
+        "questions_key": None
+        if values
+        else digest(
+            version.pk,
+            version.languages,
+            version.texts,
+            language.code,
+            [(q.key, q.kind, q.labels, q.options) for q in questions],
+        ),
+        "fragment_seconds": FRAGMENT_SECONDS,
         "action": f"{request.path}?{urlencode({'lang': language.code})}",
     }
     response = render(request, template, context, status=status)

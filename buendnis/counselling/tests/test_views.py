@@ -352,3 +352,25 @@ def test_a_second_counselling_organisation_sees_only_its_own_contacts_exactly(
     response = client_for(colleague).get(url)
     assert response.context["figures"].exact
     assert response.context["figures"].contacts_shown == 0
+
+
+def test_the_cached_tables_follow_every_new_contact_and_each_viewer(
+    make_contact, fachkraft: User, referentin: User, agreement: Agreement
+) -> None:
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    january = timezone.localdate().replace(month=1, day=10)
+    for _ in range(3):
+        make_contact(kind="psychosocial", date=january)
+    url = reverse("counselling:statistics", args=[agreement.slug]) + "?year=" + str(january.year)
+    own = client_for(fachkraft)
+    assert _cells(own.get(url).content.decode(), "kind")[1][:2] == ["Januar", "3"]
+    assert _cells(own.get(url).content.decode(), "kind")[1][:2] == ["Januar", "3"]
+    assert len(caches["fragments"]._cache) == 1  # the second request read the cache
+    make_contact(kind="psychosocial", date=january)
+    assert _cells(own.get(url).content.decode(), "kind")[1][:2] == ["Januar", "4"]
+    # the ministry's protected tables are other tables, never the partner's exact ones
+    assert _cells(client_for(referentin).get(url).content.decode(), "kind")[1][1] == "< 5"
+    quarterly = own.get(url + "&period=quarter").content.decode()
+    assert _cells(quarterly, "kind")[1][:2] == ["1. Quartal", "4"]

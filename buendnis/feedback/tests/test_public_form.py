@@ -244,3 +244,47 @@ def test_it_does_not_know_an_unknown_code(link: FeedbackLink) -> None:
 
 def test_it_accepts_the_code_typed_in_capitals(link: FeedbackLink) -> None:
     assert Client().get(_url(link).replace(link.code, link.code.upper())).status_code == 200
+
+
+def _cached_question_fragments() -> int:
+    from django.core.cache import caches
+
+    return len(caches["fragments"]._cache)  # type: ignore[attr-defined]
+
+
+def test_it_renders_the_questions_once_and_anew_when_they_change(link: FeedbackLink) -> None:
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    first = Client().get(_url(link, lang="tr")).text
+    assert _cached_question_fragments() == 1
+    assert Client().get(_url(link, lang="tr")).text == first  # from the cache
+    assert _cached_question_fragments() == 1
+    # A change of the (unanswered) version's texts: the next form shows it at once.
+    questionnaire = link.activity.format.feedback_default.questionnaire
+    version = current_version(questionnaire)
+    questionnaire_translate(
+        questionnaire=questionnaire,
+        language=Language("tr", "Türkçe", "ltr"),
+        texts=version.texts["tr"],
+        labels={q.key: "Yeni soru metni" for q in version.questions.all()},
+        option_labels={
+            q.key: {o["key"]: o["labels"]["tr"] for o in q.options} for q in version.questions.all()
+        },
+    )
+    changed = Client().get(_url(link, lang="tr")).text
+    assert "Yeni soru metni" in changed
+    assert "Yeni soru metni" not in first
+    assert _cached_question_fragments() == 2
+    # Another language is another fragment.
+    assert "Ich habe über meine Rolle" in Client().get(_url(link, lang="de")).text
+
+
+def test_it_keeps_given_answers_out_of_the_fragment_cache(link: FeedbackLink) -> None:
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    response = _post(Client(), link, lang="en", reflect_role="6", what_different="Mein Text")
+    assert response.status_code == 400
+    assert "Mein Text" in response.text
+    assert _cached_question_fragments() == 0

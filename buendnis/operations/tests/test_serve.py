@@ -24,6 +24,9 @@ def test_it_runs_gunicorn_with_workers_timeout_and_access_log() -> None:
     assert options["--bind"] == "0.0.0.0:9000"
     assert options["--workers"] == "3"
     assert options["--timeout"] == "300"
+    # threads: a streamed export keeps the worker's heartbeat going, the timeout spares it
+    assert options["--worker-class"] == "gthread"
+    assert options["--threads"] == "4"
     assert options["--access-logfile"] == "-"
     assert gunicorn_arguments("8123", workers=1, timeout=30)[5] == "127.0.0.1:8123"
     assert "--access-logformat" not in command

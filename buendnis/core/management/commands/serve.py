@@ -17,9 +17,15 @@ JSON_ACCESS_LOG = (
 
 
 def gunicorn_arguments(
-    addrport: str, *, workers: int, timeout: int, json_log: bool = False
+    addrport: str, *, workers: int, timeout: int, threads: int = 4, json_log: bool = False
 ) -> list[str]:
-    """The gunicorn command line for Bündnis' WSGI application."""
+    """The gunicorn command line for Bündnis' WSGI application.
+
+    ``gthread`` workers: each serves ``threads`` requests at once (a thread waiting for the
+    database leaves the processor to the others), keeps connections alive, and its main
+    thread goes on telling the arbiter it is alive while a long export streams, so
+    ``timeout`` does not cut a download (a ``sync`` worker would be killed mid-file).
+    """
     if ":" not in addrport:  # a bare port, as runserver takes it
         addrport = f"127.0.0.1:{addrport}"
     return [
@@ -31,6 +37,10 @@ def gunicorn_arguments(
         addrport,
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--timeout",
         str(timeout),
         "--graceful-timeout",
@@ -64,6 +74,7 @@ class Command(BaseCommand):
         command = gunicorn_arguments(
             addrport,
             workers=settings.WEB_WORKERS,
+            threads=settings.WEB_THREADS,
             timeout=settings.WEB_TIMEOUT_SECONDS,
             json_log=settings.LOG_FORMAT == "json",
         )
