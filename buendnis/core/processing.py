@@ -110,6 +110,15 @@ PROCESSING: dict[str, Processing] = {
         data_subjects="None beyond the organisation's public contact details",
         recipients="Everyone (public pages, calendar feeds)",
     ),
+    "opendata": Processing(
+        name="Open data (§ 6)",
+        purpose="Publish an agreement's protected yearly aggregates as a data package, "
+        "when the ministry decides so",
+        legal_basis="Art. 6(1)(e) GDPR; the published tables hold no personal data",
+        data_subjects="Ministry officers who switch a publication on or off",
+        recipients="Everyone (the published package); the decisions: the ministry and the "
+        "installation admin",
+    ),
     "operations": Processing(
         name="Running the installation",
         purpose="Background tasks, daily schedules, health checks",
@@ -472,6 +481,13 @@ MODELS: dict[str, Stored] = {
         content="activity public invitation translations address online_link accessibility "
         "registration registration_note",
         technical="revision published_at updated_at",
+    ),
+    # --- open data --------------------------------------------------------------------
+    "opendata.Decision": _m(
+        "opendata",
+        "agreement",
+        content="agreement year published",
+        actor="decided_by decided_at",
     ),
     # --- operations -------------------------------------------------------------------
     "operations.WorkerHeartbeat": _m(
