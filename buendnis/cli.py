@@ -29,6 +29,8 @@ COMMANDS = {
     "check": "Konfiguration prüfen / check the configuration",
     "unlock": "Anmeldesperre aufheben / lift a login lockout (username or --address)",
     "reset-2fa": "Zweiten Faktor nach Geräteverlust entfernen / reset a lost second factor",
+    "audit-verify": "Protokoll auf Manipulation prüfen / verify the audit log's hash chain "
+    "(exit 1 naming the first changed, removed or inserted entry)",
 }
 
 USAGE = """Bündnis – Integrationsvereinbarungen in der Praxis

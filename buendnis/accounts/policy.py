@@ -87,6 +87,8 @@ class Action(StrEnum):
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
+    # The audit log (buendnis/audit): coordinators, ministry officers and admins read it.
+    AUDIT_VIEW = "audit.view"
     # Open data (issue 15): publishing an agreement's protected yearly figures.
     OPENDATA_MANAGE = "opendata.manage"
     OPENDATA_PUBLISH = "opendata.publish"
@@ -436,6 +438,10 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
+    # The audit log: what each of them sees is ``audit_scope`` (audit/selectors.py).
+    Action.AUDIT_VIEW: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM))
+    ),
     # Open data (issue 15): ministry officers for their agreements, and the admin.
     Action.OPENDATA_MANAGE: lambda user, obj: (
         is_admin(user) or bool(organisation_ids(user, Role.MINISTERIUM))

@@ -23,6 +23,9 @@ from buendnis.activities.models import (
 )
 from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.audit.models import AuditEntry
+from buendnis.audit.recording import batch as audit_batch
+from buendnis.audit.recording import record, record_mapping
 from buendnis.core.identifiers import identifier_labels
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
@@ -263,15 +266,21 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.kreis = None if data.online else data.kreis
 
 
-def _write_relations(activity: Activity, data: ActivityData) -> None:
+def _write_relations(activity: Activity, data: ActivityData, *, fresh: bool = False) -> None:
     activity.goals.set(data.goals)
     activity.network_partners.set(data.network_partners)
+    before = (
+        {}
+        if fresh
+        else dict(ReachCount.objects.filter(activity=activity).values_list("category_id", "count"))
+    )
     ReachCount.objects.filter(activity=activity).delete()
     ReachCount.objects.bulk_create(
         ReachCount(activity=activity, category_id=category_id, count=count)
         for category_id, count in data.reach.items()
         if count
     )
+    record_mapping(activity, "reach", before, {c: n for c, n in data.reach.items() if n})
 
 
 @transaction.atomic
@@ -304,8 +313,9 @@ def activity_create(
     _apply(activity, data)
     if status in (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED):
         activity.documented_at = documented_at or timezone.now()
-    activity.save()
-    _write_relations(activity, data)
+    with audit_batch():
+        activity.save()
+        _write_relations(activity, data, fresh=True)
     return activity
 
 
@@ -334,8 +344,9 @@ def activity_update(
     if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
         current.status = Activity.Status.DOCUMENTED
         current.documented_at = timezone.now()
-    current.save()
-    _write_relations(current, data)
+    with audit_batch():
+        current.save()
+        _write_relations(current, data)
     return current
 
 
@@ -389,6 +400,7 @@ def activity_next_session(
         )
         if original_locked is None:
             Activity.objects.filter(pk=activity.pk).update(series=series)
+            record(AuditEntry.Action.UPDATE, obj=activity, changes={"series": [None, series.pk]})
     if data is not None:
         return activity_create(
             agreement=activity.agreement,
@@ -418,10 +430,12 @@ def activity_next_session(
     )
     copy.goals.set(activity.goals.all())
     copy.network_partners.set(activity.network_partners.all())
+    reach = {r.category_id: r.count for r in activity.reach.all()}
     ReachCount.objects.bulk_create(
-        ReachCount(activity=copy, category_id=r.category_id, count=r.count)
-        for r in activity.reach.all()
+        ReachCount(activity=copy, category_id=category_id, count=count)
+        for category_id, count in reach.items()
     )
+    record_mapping(copy, "reach", {}, reach)
     return copy
 
 

@@ -30,6 +30,7 @@ from buendnis.agreements.models import (
     Indicator,
     IndicatorTarget,
 )
+from buendnis.audit.recording import record_created
 
 Status = FrameworkVersion.Status
 INDICATOR_FIELDS = ("goal", "name", "description", "unit", "level", "direction", "source")
@@ -302,10 +303,11 @@ def _apply(version: FrameworkVersion) -> None:
         indicator.full_clean()
         indicator.save()
         IndicatorTarget.objects.filter(indicator=indicator).delete()
-        IndicatorTarget.objects.bulk_create(
+        targets = IndicatorTarget.objects.bulk_create(
             IndicatorTarget(indicator=indicator, year=int(year), value=Decimal(value))
             for year, value in item.get("targets", {}).items()
         )
+        record_created(targets)
 
 
 def changes(*, version: FrameworkVersion) -> list[dict[str, Any]]:

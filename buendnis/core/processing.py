@@ -193,6 +193,8 @@ RETENTION: dict[str, str] = {
     "operations": "Task records `BUENDNIS_TASKS_KEEP_DAYS` (14) days; one row per schedule "
     "and worker, overwritten",
     "public": "Until the organisation changes or withdraws it",
+    "audit": "For the installation's lifetime: append-only, never changed or deleted; a "
+    "pseudonymised person's entries show the pseudonym (docs/audit.md)",
 }
 
 
@@ -254,6 +256,15 @@ MODELS: dict[str, Stored] = {
         usage="created_at last_used_at",
         technical="revoked_at",
     ),
+    "audit.AuditEntry": _m(
+        "accounts",
+        "audit",
+        actor="actor at",
+        work_text="object_label changes",
+        technical="sequence organisation agreement action object_type object_id request_id "
+        "previous_hash hash",
+    ),
+    "audit.ChainHead": _m("accounts", "audit", technical="id sequence hash"),
     "sessions.Session": _m(
         "accounts", "session", credentials="session_key session_data", technical="expire_date"
     ),

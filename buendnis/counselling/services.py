@@ -12,6 +12,7 @@ from buendnis.accounts.models import Organisation, User
 from buendnis.activities.forms import LANGUAGES
 from buendnis.activities.models import NetworkPartner
 from buendnis.agreements.models import Agreement
+from buendnis.audit.recording import batch as audit_batch
 from buendnis.core.identifiers import identifier_labels
 from buendnis.counselling.models import Contact, Topic
 
@@ -150,8 +151,9 @@ def contact_create(
         raise ContactInvalid(errors)
     contact = Contact(agreement=agreement, organisation=organisation, counsellor=counsellor)
     _apply(contact, data)
-    contact.save()
-    contact.topics.set(data.topic_ids)
+    with audit_batch():  # one entry: the contact with its topics
+        contact.save()
+        contact.topics.set(data.topic_ids)
     return contact
 
 
@@ -161,8 +163,9 @@ def contact_update(*, contact: Contact, data: ContactData) -> Contact:
     if errors:
         raise ContactInvalid(errors)
     _apply(contact, data)
-    contact.save()
-    contact.topics.set(data.topic_ids)
+    with audit_batch():  # one entry: the contact with its topics
+        contact.save()
+        contact.topics.set(data.topic_ids)
     return contact
 
 

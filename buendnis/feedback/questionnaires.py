@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import User
 from buendnis.activities.models import Format
 from buendnis.agreements.models import Agreement
+from buendnis.audit.recording import record_created
 from buendnis.feedback.models import (
     SOURCE_LANGUAGE,
     FormatQuestionnaire,
@@ -118,7 +119,7 @@ def _write(
     version.languages, version.texts = content.languages, content.texts
     version.save()
     version.questions.all().delete()
-    Question.objects.bulk_create(
+    created = Question.objects.bulk_create(
         Question(
             version=version,
             key=question["key"],
@@ -129,6 +130,7 @@ def _write(
         )
         for position, question in enumerate(content.questions)
     )
+    record_created(created)
     return version
 
 
