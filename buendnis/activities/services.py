@@ -24,6 +24,7 @@ from buendnis.activities.models import (
 from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.identifiers import identifier_labels
+from buendnis.core.locking import claim_version
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
 UMLAUTS = str.maketrans(
@@ -66,14 +67,6 @@ class ActivityInvalid(Exception):
     def __init__(self, problems: list[ReachProblem]) -> None:
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
         self.problems = problems
-
-
-class EditConflict(Exception):
-    """Someone saved the activity after this edit began; nothing was overwritten."""
-
-    def __init__(self, current: Activity) -> None:
-        super().__init__(f"Activity {current.pk} changed (now version {current.version})")
-        self.current = current
 
 
 @transaction.atomic
@@ -324,13 +317,10 @@ def activity_update(
     problems = validate_activity(agreement=activity.agreement, data=data)
     if problems:
         raise ActivityInvalid(problems)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != expected_version:
-        raise EditConflict(current)
+    current = claim_version(Activity, pk=activity.pk, expected=expected_version)
     for day in {activity_day(current.starts_at), activity_day(data.starts_at)}:
         check_unlocked(agreement_id=current.agreement_id, day=day)
     _apply(current, data)
-    current.version += 1
     if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
         current.status = Activity.Status.DOCUMENTED
         current.documented_at = timezone.now()
@@ -426,8 +416,19 @@ def activity_next_session(
 
 
 @transaction.atomic
-def activity_review(*, activity: Activity, by: User) -> Activity:
-    """A coordinator confirms a documented activity (not in a locked period)."""
+def activity_review(
+    *, activity: Activity, by: User, expected_version: int | None = None
+) -> Activity:
+    """A coordinator confirms a documented activity (not in a locked period).
+
+    With ``expected_version`` (the version the coordinator read) a record changed since is
+    refused with ``EditConflict``: nobody confirms what they have not seen.
+    """
+    activity = claim_version(
+        Activity,
+        pk=activity.pk,
+        expected=activity.version if expected_version is None else expected_version,
+    )
     if activity.status != Activity.Status.DOCUMENTED:
         raise ActivityInvalid(
             [ReachProblem("status", _("Nur dokumentierte Aktivitäten können geprüft werden."))]
@@ -435,7 +436,6 @@ def activity_review(*, activity: Activity, by: User) -> Activity:
     check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at))
     activity.status = Activity.Status.REVIEWED
     activity.reviewed_at, activity.reviewed_by = timezone.now(), by
-    activity.version += 1
     activity.save(update_fields=["status", "reviewed_at", "reviewed_by", "version", "updated_at"])
     return activity
 

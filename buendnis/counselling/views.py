@@ -8,10 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.policy import Action, can, organisation_ids, requires, visible_agreements
 from buendnis.agreements.models import Agreement
+from buendnis.core.conflict import conflict_response
+from buendnis.core.locking import EditConflict
 from buendnis.counselling import selectors, services
 from buendnis.counselling.export import statistics_response
 from buendnis.counselling.forms import (
@@ -21,6 +24,7 @@ from buendnis.counselling.forms import (
     initial_from_contact,
 )
 from buendnis.counselling.models import Contact
+from buendnis.evaluation.locks import PeriodLocked
 
 PAGE_SIZE = 50
 
@@ -52,12 +56,15 @@ def _form(request: HttpRequest, agreement: Agreement, **kwargs: Any) -> ContactF
 
 
 def _save(form: ContactForm, save: Any) -> Contact | None:
+    """Call the service; its refusals become form errors (a conflict is the caller's)."""
     try:
         return save(form.to_data())
     except services.ContactInvalid as invalid:
         for name, problems in invalid.errors.items():
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
+    except PeriodLocked as lock:
+        form.add_error("date", str(lock))
     return None
 
 
@@ -119,7 +126,23 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, contact.agreement, data=request.POST or None, initial=initial_from_contact(contact)
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda data: services.contact_update(contact=contact, data=data))
+        try:
+            saved = _save(
+                form,
+                lambda data: services.contact_update(
+                    contact=contact, data=data, expected_version=form.expected_version()
+                ),
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                mine=form,
+                stored=initial_from_contact(conflict.current),
+                version=conflict.current_version,
+                what=_("diesen Beratungskontakt"),
+                back=reverse("counselling:list"),
+                skip=("topic_search",),
+            )
         if saved is not None:
             messages.success(request, _("Der Beratungskontakt ist gespeichert."))
             return redirect("counselling:list")

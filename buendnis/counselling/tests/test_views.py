@@ -111,6 +111,7 @@ def test_koordination_corrects_any_record_of_the_organisation(
 
 def _post(contact: Contact, **changes: str) -> dict[str, object]:
     data: dict[str, object] = {
+        "version": str(contact.version),
         "sought_by": contact.sought_by,
         "kind": contact.kind,
         "duration_minutes": str(contact.duration_minutes),
