@@ -34,7 +34,7 @@ class Kreis(models.Model):
         return self.name
 
 
-class Format(models.Model):
+class Format(Versioned):
     """§ 4: a kind of offer; new formats are tried out as pilots and then kept or dropped."""
 
     class Status(models.TextChoices):

@@ -152,11 +152,18 @@ def format_create(
 
 
 @transaction.atomic
-def format_rename(*, fmt: Format, name: str, description: str) -> Format:
-    """Give a format a new name and description; its key, records and history stay."""
-    fmt.name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
-    fmt.description = description.strip()
-    fmt.save(update_fields=["name", "description"])
+def format_rename(
+    *, fmt: Format, name: str, description: str, expected_version: int | None = None
+) -> Format:
+    """Give a format a new name and description; its key, records and history stay.
+
+    A stale edit (``expected_version`` no longer stored) raises ``EditConflict``.
+    """
+    name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
+    expected = fmt.version if expected_version is None else expected_version
+    fmt.version = claim_version(Format, pk=fmt.pk, expected=expected).version
+    fmt.name, fmt.description = name, description.strip()
+    fmt.save(update_fields=["name", "description", "version"])
     return fmt
 
 

@@ -63,3 +63,19 @@ def claim_version[M: models.Model](
     if not claimed:
         raise EditConflict(current, expected=expected, field=field)
     return current
+
+
+def check_version[M: models.Model](
+    queryset: models.QuerySet[M] | type[M], *, pk: Any, expected: int, field: str = "version"
+) -> M:
+    """Lock the record and raise ``EditConflict`` unless its version is still ``expected``.
+
+    For acts that depend on what the user saw but change nothing others edit, so that two
+    of them do not refuse each other (two partners agreeing to the same proposal).
+    """
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    current = queryset.select_for_update().get(pk=pk)
+    if getattr(current, field) != expected:
+        raise EditConflict(current, expected=expected, field=field)
+    return current

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.core.forms import KernForm, VersionedForm, version_field
+from buendnis.core.forms import KernForm, VersionedForm
 from buendnis.evaluation.models import Adjustment, Evaluation
 from buendnis.evaluation.periods import (
     AGREEMENT_YEAR,
@@ -183,13 +183,8 @@ class AdjustmentStatusForm(VersionedForm):
     outcome = _text(_("Ergebnis"), rows=2)
 
 
-class AdjustmentEditForm(AdjustmentForm):
+class AdjustmentEditForm(VersionedForm, AdjustmentForm):
     """The whole adjustment, while its evaluation is not agreed."""
-
-    version = version_field()
-
-    def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
 
     status = forms.ChoiceField(label=_("Stand"), choices=Adjustment.Status.choices)
     outcome = _text(_("Ergebnis"), rows=2)
