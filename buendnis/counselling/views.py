@@ -159,10 +159,12 @@ def topic_list(request: HttpRequest, agreement: str) -> HttpResponse:
             services.topics_setup(agreement=agreement_obj)
             return redirect("counselling:topics", agreement=agreement_obj.slug)
         if "toggle" in request.POST:
-            topic = get_object_or_404(
-                agreement_obj.counselling_topics, pk=request.POST.get("toggle")
-            )
-            services.topic_set_active(topic=topic, active=not topic.active)
+            # the button says which state it wants, so two clicks on one stale page agree
+            # instead of switching the topic back and forth
+            pk, _sep, wanted = request.POST["toggle"].partition("-")
+            topic = get_object_or_404(agreement_obj.counselling_topics, pk=pk)
+            active = wanted == "1" if wanted in ("0", "1") else not topic.active
+            services.topic_set_active(topic=topic, active=active)
             return redirect("counselling:topics", agreement=agreement_obj.slug)
         if form.is_valid():
             try:

@@ -252,6 +252,14 @@ def test_topics_are_managed_by_coordinators(
     client.post(url, {"toggle": topic.pk})
     topic.refresh_from_db()
     assert topic.active is False
+    # two clicks on "deactivate" from pages loaded before either: it stays retired
+    for _page in range(2):
+        client.post(url, {"toggle": f"{topic.pk}-0"})
+    topic.refresh_from_db()
+    assert topic.active is False
+    client.post(url, {"toggle": f"{topic.pk}-1"})
+    topic.refresh_from_db()
+    assert topic.active is True
     response = client.post(url, {"name": "arbeit und beruf"})
     assert "Dieses Thema gibt es schon." in response.content.decode()
 
