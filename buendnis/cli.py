@@ -16,6 +16,10 @@ COMMANDS = {
     "report": "Auswertungsbericht erzeugen (§ 8) / write the evaluation report (html, pdf, xlsx)",
     "generate": "Synthetische Testdaten erzeugen / generate reproducible sample data",
     "purge": "Freitext-Rückmeldungen nach der Frist löschen / delete free text past retention",
+    "purge-counselling": "Beratungskontakte nach der Frist löschen (--dry-run) / delete "
+    "counselling contacts past retention",
+    "processing-record": "Verzeichnis der Verarbeitungstätigkeiten in docs/privacy.md "
+    "schreiben (--check) / write the GDPR Art. 30 record",
     "backup": "Datenbank sichern / back up the database to a file",
     "restore": "Sicherung in eine leere Datenbank zurückspielen / restore a backup",
     "disclosure-audit": "Angriffsprüfung der geschützten Zahlen / attacker audit of the protected "

@@ -197,6 +197,11 @@ SUPPRESSION_THRESHOLD = int(env("SUPPRESSION_THRESHOLD", "5"))
 
 # A Fachkraft may correct their own counselling record for this many days.
 COUNSELLING_EDIT_DAYS = int(env("COUNSELLING_EDIT_DAYS", "14"))
+# Counselling contacts are deleted, in whole months, once this many months have passed since
+# their month (the daily schedule; ``buendnis purge-counselling``). 36 months keep the two
+# years a § 8 evaluation compares, the time until it is agreed, and the ministry's three-year
+# look-back; docs/counselling.md says why.
+COUNSELLING_RETENTION_MONTHS = int(env("COUNSELLING_RETENTION_MONTHS", "36"))
 
 # Anonymous feedback (buendnis/feedback): results show from this many responses; free text
 # is deleted after the retention period (``buendnis purge``); the link of an activity is open

@@ -212,3 +212,23 @@ class ProfileForm(KernForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+
+class PseudonymiseForm(KernForm):
+    """The confirmation that a departed person's account is to be pseudonymised for good."""
+
+    confirm = forms.BooleanField(
+        label=_("Ich weiß, dass die Pseudonymisierung nicht rückgängig gemacht werden kann."),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("confirm"):
+            raise forms.ValidationError(
+                _(
+                    "Bitte bestätigen Sie, dass die Pseudonymisierung nicht rückgängig gemacht "
+                    "werden kann."
+                )
+            )
+        return data

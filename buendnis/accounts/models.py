@@ -116,3 +116,25 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.organisation} ({self.get_role_display()})"
+
+
+class Pseudonymisation(models.Model):
+    """The record that a departed person's account was pseudonymised (irreversibly).
+
+    Its id is the stable number of the pseudonym („ehemalige Fachkraft #7“), which replaces
+    the person's name, user name and e-mail address wherever their records show a person.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pseudonymisation")
+    role = models.CharField(_("Rolle"), max_length=20, choices=Membership.Role.choices)
+    pseudonymised_at = models.DateTimeField(_("Pseudonymisiert am"))
+    pseudonymised_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Pseudonymisierung")
+        verbose_name_plural = _("Pseudonymisierungen")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

@@ -72,6 +72,8 @@ class Action(StrEnum):
     PEOPLE_LIST = "people.list"
     PEOPLE_MANAGE = "people.manage"
     ROLE_ASSIGN = "role.assign"
+    # GDPR duties (issue 16): one's own account data; the object is the account's user.
+    ACCOUNT_DATA_EXPORT = "account.data_export"
     # REST API (issue 15)
     INDICATOR_VALUES = "indicator.values"
     API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name, no secret)
@@ -408,6 +410,11 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     Action.PEOPLE_LIST: lambda user, obj: is_admin(user) or bool(managed_organisation_ids(user)),
     Action.PEOPLE_MANAGE: _may_manage_people,
     Action.ROLE_ASSIGN: _may_assign_role,
+    # GDPR duties: only the person themself downloads their account data, nobody on their
+    # behalf (not an admin either).
+    Action.ACCOUNT_DATA_EXPORT: lambda user, subject: (
+        user.is_authenticated and subject is not None and subject.pk == user.pk
+    ),
     # REST API (issue 15): indicator values per period (exact or protected: the disclosure layer)
     Action.INDICATOR_VALUES: _is_party,
     Action.API_TOKEN_MANAGE: lambda user, obj: user.is_authenticated,
@@ -465,6 +472,7 @@ OBJECT_ACTIONS = {
     # Organisations and people (issue 14)
     Action.PEOPLE_MANAGE,
     Action.ROLE_ASSIGN,
+    Action.ACCOUNT_DATA_EXPORT,
     # Public offers (issue 18)
     Action.OFFER_PUBLISH,
     Action.OFFER_CONTACT,

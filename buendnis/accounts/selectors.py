@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from buendnis.accounts.models import Invitation, Membership, Organisation, User
+from buendnis.accounts.models import Invitation, Membership, Organisation, Pseudonymisation, User
 from buendnis.accounts.policy import AnyUser, is_admin, managed_organisation_ids
 
 
@@ -73,3 +73,8 @@ def person_memberships(*, user: AnyUser, person: User) -> list[Membership]:
     if not is_admin(user):
         memberships = memberships.filter(organisation_id__in=managed_organisation_ids(user))
     return list(memberships)
+
+
+def pseudonymisation_of(person: User) -> Pseudonymisation | None:
+    """The record that the person's account was pseudonymised, if it was."""
+    return Pseudonymisation.objects.filter(user=person).first()

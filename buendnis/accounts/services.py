@@ -5,15 +5,25 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from buendnis.accounts.models import Invitation, Membership, Organisation, User
+from buendnis.accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Pseudonymisation,
+    User,
+)
 from buendnis.accounts.policy import MANAGING_ROLES, Action, can
+from buendnis.accounts.security.models import RecoveryCode
+from buendnis.accounts.security.services import sessions_end_all
 
 
 def _name_key(name: str) -> frozenset[str]:
@@ -308,10 +318,9 @@ def _last_manager_of(membership: Membership) -> bool:
     )
 
 
-@transaction.atomic
-def user_deactivate(*, user: User, deactivated_by: User) -> User:
-    """Close the account: no more sign-in; everything the person recorded stays."""
-    if user.pk == deactivated_by.pk and (
+def _refuse_closing_the_last_manager(*, user: User, closed_by: User) -> None:
+    """The last manager of an organisation, or the last admin, cannot close their own account."""
+    if user.pk == closed_by.pk and (
         _last_manager(user=user) or (user.is_superuser and _last_admin(user))
     ):
         raise NotAllowed(
@@ -320,6 +329,12 @@ def user_deactivate(*, user: User, deactivated_by: User) -> User:
                 "eigenes Konto nicht deaktivieren."
             )
         )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, deactivated_by: User) -> User:
+    """Close the account: no more sign-in; everything the person recorded stays."""
+    _refuse_closing_the_last_manager(user=user, closed_by=deactivated_by)
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user
@@ -331,7 +346,9 @@ def _last_admin(user: User) -> bool:
 
 @transaction.atomic
 def user_reactivate(*, user: User) -> User:
-    """Open a deactivated account again."""
+    """Open a deactivated account again (never a pseudonymised one)."""
+    if Pseudonymisation.objects.filter(user=user).exists():
+        raise NotAllowed(_("Ein pseudonymisiertes Konto kann nicht wieder aktiviert werden."))
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
@@ -343,3 +360,63 @@ def user_update_profile(*, user: User, first_name: str, last_name: str, email: s
     user.first_name, user.last_name, user.email = first_name, last_name, email
     user.save(update_fields=["first_name", "last_name", "email"])
     return user
+
+
+# --- departed people: pseudonymisation (GDPR, issue 16) ---------------------------------
+
+# The word for the person's former role, most responsible role first. The pseudonym is
+# stored as a name, in German, like the names it replaces.
+PSEUDONYM_WORDS = {
+    Membership.Role.ADMIN: "ehemalige Administrationskraft",
+    Membership.Role.MINISTERIUM: "ehemalige Ministeriumsmitarbeitende",
+    Membership.Role.KOORDINATION: "ehemalige Koordinationskraft",
+    Membership.Role.FACHKRAFT: "ehemalige Fachkraft",
+}
+
+
+def _former_role(user: User) -> str:
+    held = set(user.memberships.values_list("role", flat=True))
+    if user.is_superuser:
+        held.add(Membership.Role.ADMIN)
+    return next((role for role in PSEUDONYM_WORDS if role in held), Membership.Role.FACHKRAFT)
+
+
+def pseudonym(pseudonymisation: Pseudonymisation) -> str:
+    """„ehemalige Fachkraft #7“: the role word and the record's stable number."""
+    return f"{PSEUDONYM_WORDS[Membership.Role(pseudonymisation.role)]} #{pseudonymisation.pk}"
+
+
+@transaction.atomic
+def user_pseudonymise(*, user: User, pseudonymised_by: User) -> Pseudonymisation:
+    """Deactivate a departed person's account and replace who they were by a pseudonym.
+
+    Irreversible: name, user name and e-mail address (also in invitations to that address)
+    become the pseudonym or empty, the password unusable; sessions end, API tokens are
+    revoked, the second factor and the failed-sign-in records go. The memberships and every
+    record the person made stay, now shown under the pseudonym.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if Pseudonymisation.objects.filter(user=user).exists():
+        raise NotAllowed(_("Das Konto ist bereits pseudonymisiert."))
+    _refuse_closing_the_last_manager(user=user, closed_by=pseudonymised_by)
+    now = timezone.now()
+    record = Pseudonymisation.objects.create(
+        user=user, role=_former_role(user), pseudonymised_at=now, pseudonymised_by=pseudonymised_by
+    )
+    old_username, old_email = user.get_username(), user.email
+    if old_email:
+        Invitation.objects.filter(email__iexact=old_email).update(email="")
+    Invitation.objects.filter(accepted_user=user).update(email="")
+    AccessAttempt.objects.filter(username=old_username).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    sessions_end_all(user=user)
+    name = pseudonym(record)
+    user.username, user.first_name, user.last_name, user.email = name, name, "", ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(
+        update_fields=["username", "first_name", "last_name", "email", "is_active", "password"]
+    )
+    return record

@@ -21,6 +21,7 @@ urlpatterns = [
         name="logout",
     ),
     path("", views.profile, name="profile"),
+    path("daten/", views.account_data, name="account_data"),
     path("passwort/", views.password_change, name="password_change"),
     path("passwort-vergessen/", views.password_reset, name="password_reset"),
     path("passwort-vergessen/gesendet/", views.password_reset_done, name="password_reset_done"),
@@ -45,6 +46,11 @@ urlpatterns = [
     path("personen/<int:pk>/rolle/<int:membership>/", views.person_role, name="person_role"),
     path("personen/<int:pk>/deaktivieren/", views.person_deactivate, name="person_deactivate"),
     path("personen/<int:pk>/reaktivieren/", views.person_reactivate, name="person_reactivate"),
+    path(
+        "personen/<int:pk>/pseudonymisieren/",
+        views.person_pseudonymise,
+        name="person_pseudonymise",
+    ),
     path(
         "einladungen/<int:pk>/zurueckziehen/",
         views.invitation_revoke,

@@ -6,14 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from buendnis.accounts import selectors, services
+from buendnis.accounts import data_export, selectors, services
 from buendnis.accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -22,6 +24,7 @@ from buendnis.accounts.forms import (
     KernSetPasswordForm,
     OrganisationForm,
     ProfileForm,
+    PseudonymiseForm,
     RoleForm,
 )
 from buendnis.accounts.models import Invitation, Membership, Organisation, User
@@ -66,6 +69,22 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "memberships": memberships}
     return render(request, "accounts/profile.html", context)
+
+
+@requires(Action.ACCOUNT_DATA_EXPORT)
+def account_data(request: HttpRequest) -> HttpResponse:
+    """Download one's own account data as JSON (GDPR Art. 15 and 20)."""
+    if not can(request.user, Action.ACCOUNT_DATA_EXPORT, request.user):
+        raise Http404
+    response = JsonResponse(
+        data_export.account_data(request.user),
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="buendnis-konto-{day}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class _PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
@@ -280,7 +299,11 @@ def _render_person(
         )
         for membership in memberships
     ]
-    context = {"person": person, "forms": forms}
+    context = {
+        "person": person,
+        "forms": forms,
+        "pseudonymisation": selectors.pseudonymisation_of(person),
+    }
     return render(request, "accounts/person_detail.html", context, status=status)
 
 
@@ -330,6 +353,39 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_user(request, pk)
-    services.user_reactivate(user=person)
-    messages.success(request, _("Das Konto ist wieder aktiv."))
+    try:
+        services.user_reactivate(user=person)
+    except services.NotAllowed as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Das Konto ist wieder aktiv."))
     return redirect("accounts:person_detail", pk=person.pk)
+
+
+@requires(Action.PEOPLE_MANAGE)
+def person_pseudonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A departed person: confirm, then deactivate and pseudonymise the account for good."""
+    person = _person_for_user(request, pk)
+    if selectors.pseudonymisation_of(person) is not None:
+        return redirect("accounts:person_detail", pk=person.pk)
+    form = PseudonymiseForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                record = services.user_pseudonymise(user=person, pseudonymised_by=request.user)
+            except services.NotAllowed as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Das Konto ist deaktiviert und pseudonymisiert. Die Einträge der Person "
+                        "erscheinen jetzt unter „%(pseudonym)s“."
+                    )
+                    % {"pseudonym": services.pseudonym(record)},
+                )
+                return redirect("accounts:person_detail", pk=person.pk)
+    context = {"person": person, "form": form}
+    return render(request, "accounts/person_pseudonymise.html", context, status=status)

@@ -33,7 +33,10 @@ DRAFT_SAVED = "activities.draft_saved"
 def _get_activity_for_user(request: HttpRequest, pk: int, action: Action) -> Activity:
     """Return the activity if the policy allows the action; 404 hides it otherwise."""
     activity = get_object_or_404(
-        Activity.objects.select_related("agreement", "format", "kreis", "organisation"), pk=pk
+        Activity.objects.select_related(
+            "agreement", "format", "kreis", "organisation", "responsible"
+        ),
+        pk=pk,
     )
     if not can(request.user, action, activity):
         raise Http404

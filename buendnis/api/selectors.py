@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
+from buendnis.api.models import ApiToken
 
 MAX_LIMIT = 200
 
@@ -85,3 +87,17 @@ def activity_out(activity: Activity) -> dict[str, Any]:
             for r in activity.reach.all()
         ],
     }
+
+
+def tokens_for_export(user: User) -> list[dict[str, Any]]:
+    """The user's API tokens for their account data export: names, scopes, dates, no secret."""
+    return [
+        {
+            "name": token.name,
+            "scope": token.scope,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "revoked_at": token.revoked_at,
+        }
+        for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+    ]

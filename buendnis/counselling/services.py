@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,3 +180,36 @@ def contact_update(
     current.save()
     current.topics.set(data.topic_ids)
     return current
+
+
+# --- retention (GDPR storage limitation) ----------------------------------------------
+
+
+def retention_cutoff(*, today: datetime.date | None = None) -> datetime.date:
+    """The first day that is kept: contacts dated before it are past their retention.
+
+    Whole months go, never part of one: the month is the finest period the statistics
+    publish, so a purge never changes a published month into a smaller one.
+    """
+    today = today or timezone.localdate()
+    months = today.year * 12 + today.month - 1 - settings.COUNSELLING_RETENTION_MONTHS
+    return datetime.date(months // 12, months % 12 + 1, 1)
+
+
+def contacts_purge(
+    *, today: datetime.date | None = None, dry_run: bool = False, batch_size: int = 2000
+) -> int:
+    """Delete counselling contacts past ``COUNSELLING_RETENTION_MONTHS``; return how many.
+
+    With ``dry_run`` nothing is deleted; the number says how many would be. Agreed
+    evaluations keep their figures: they are frozen in the evaluation's snapshot.
+    """
+    expired = Contact.objects.filter(date__lt=retention_cutoff(today=today))
+    if dry_run:
+        return expired.count()
+    deleted = 0
+    while batch := list(expired.values_list("pk", flat=True)[:batch_size]):
+        with transaction.atomic():
+            Contact.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    return deleted

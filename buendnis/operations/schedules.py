@@ -18,6 +18,7 @@ from buendnis.operations.models import ScheduleRun
 DAILY: dict[str, Task] = {
     "remind": tasks.remind,
     "purge": tasks.purge,
+    "counselling_retention": tasks.counselling_retention,
     "report_retention": tasks.report_retention,
     "clear_sessions": tasks.clear_sessions,
     "prune_tasks": tasks.prune_tasks,

@@ -28,6 +28,14 @@ def purge() -> int:
 
 
 @task()
+def counselling_retention() -> int:
+    """Delete counselling contacts past their retention (whole months)."""
+    from buendnis.counselling.services import contacts_purge
+
+    return contacts_purge()
+
+
+@task()
 def report_retention() -> int:
     """Delete every user's finished report files past the keeping time."""
     from buendnis.evaluation.jobs import report_jobs_forget

@@ -3,7 +3,9 @@
 Runs before every view (``process_view``): a session past ``SESSION_IDLE_MINUTES`` without
 a request, or older than ``SESSION_MAX_HOURS``, is signed out; a user with an authenticator
 must give a code before anything but the code page, logout and the language switch; a user
-whose role requires a second factor but who has none is sent to enrolment first.
+whose role requires a second factor but who has none is sent to enrolment first. Pages
+served to a signed-in user are marked not to be stored by browsers or proxies (ASVS 8.2.1),
+unless the view set its own caching.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -44,7 +47,11 @@ class AccountSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Callable, args: Any, kwargs: Any
