@@ -2,10 +2,11 @@
 two writers starting from the same version wins."""
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from buendnis.activities.models import Format
@@ -65,14 +66,28 @@ def test_of_two_simultaneous_writers_exactly_one_wins() -> None:
     both_read = threading.Barrier(2, timeout=30)
     outcomes: list[str] = []
 
+    def save(name: str, expected: int) -> None:
+        # SQLite's shared in-memory test database answers a concurrent writer "table is
+        # locked" at once instead of waiting as a file database does (busy timeout): wait
+        # and try again, as SQLite itself would.
+        for _attempt in range(200):
+            try:
+                with transaction.atomic():
+                    claim_version(Format, pk=fmt.pk, expected=expected)
+                    Format.objects.filter(pk=fmt.pk).update(name=name)
+                return
+            except OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                time.sleep(0.02)
+        raise AssertionError("the database stayed locked")
+
     def writer(name: str) -> Callable[[], None]:
         def run() -> None:
             try:
                 stored = Format.objects.get(pk=fmt.pk)  # both load the same version
                 both_read.wait()
-                with transaction.atomic():
-                    claim_version(Format, pk=fmt.pk, expected=stored.version)
-                    Format.objects.filter(pk=fmt.pk).update(name=name)
+                save(name, stored.version)
                 outcomes.append("saved")
             except EditConflict:
                 outcomes.append("conflict")
