@@ -27,6 +27,7 @@ from buendnis.audit.models import AuditEntry
 from buendnis.audit.recording import batch as audit_batch
 from buendnis.audit.recording import record, record_mapping
 from buendnis.core.identifiers import identifier_labels
+from buendnis.core.locking import claim_version
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
 UMLAUTS = str.maketrans(
@@ -69,14 +70,6 @@ class ActivityInvalid(Exception):
     def __init__(self, problems: list[ReachProblem]) -> None:
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
         self.problems = problems
-
-
-class EditConflict(Exception):
-    """Someone saved the activity after this edit began; nothing was overwritten."""
-
-    def __init__(self, current: Activity) -> None:
-        super().__init__(f"Activity {current.pk} changed (now version {current.version})")
-        self.current = current
 
 
 @transaction.atomic
@@ -162,11 +155,18 @@ def format_create(
 
 
 @transaction.atomic
-def format_rename(*, fmt: Format, name: str, description: str) -> Format:
-    """Give a format a new name and description; its key, records and history stay."""
-    fmt.name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
-    fmt.description = description.strip()
-    fmt.save(update_fields=["name", "description"])
+def format_rename(
+    *, fmt: Format, name: str, description: str, expected_version: int | None = None
+) -> Format:
+    """Give a format a new name and description; its key, records and history stay.
+
+    A stale edit (``expected_version`` no longer stored) raises ``EditConflict``.
+    """
+    name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
+    expected = fmt.version if expected_version is None else expected_version
+    fmt.version = claim_version(Format, pk=fmt.pk, expected=expected).version
+    fmt.name, fmt.description = name, description.strip()
+    fmt.save(update_fields=["name", "description", "version"])
     return fmt
 
 
@@ -334,13 +334,10 @@ def activity_update(
     problems = validate_activity(agreement=activity.agreement, data=data)
     if problems:
         raise ActivityInvalid(problems)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != expected_version:
-        raise EditConflict(current)
+    current = claim_version(Activity, pk=activity.pk, expected=expected_version)
     for day in {activity_day(current.starts_at), activity_day(data.starts_at)}:
         check_unlocked(agreement_id=current.agreement_id, day=day)
     _apply(current, data)
-    current.version += 1
     if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
         current.status = Activity.Status.DOCUMENTED
         current.documented_at = timezone.now()
@@ -440,8 +437,19 @@ def activity_next_session(
 
 
 @transaction.atomic
-def activity_review(*, activity: Activity, by: User) -> Activity:
-    """A coordinator confirms a documented activity (not in a locked period)."""
+def activity_review(
+    *, activity: Activity, by: User, expected_version: int | None = None
+) -> Activity:
+    """A coordinator confirms a documented activity (not in a locked period).
+
+    With ``expected_version`` (the version the coordinator read) a record changed since is
+    refused with ``EditConflict``: nobody confirms what they have not seen.
+    """
+    activity = claim_version(
+        Activity,
+        pk=activity.pk,
+        expected=activity.version if expected_version is None else expected_version,
+    )
     if activity.status != Activity.Status.DOCUMENTED:
         raise ActivityInvalid(
             [ReachProblem("status", _("Nur dokumentierte Aktivitäten können geprüft werden."))]
@@ -449,7 +457,6 @@ def activity_review(*, activity: Activity, by: User) -> Activity:
     check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at))
     activity.status = Activity.Status.REVIEWED
     activity.reviewed_at, activity.reviewed_by = timezone.now(), by
-    activity.version += 1
     activity.save(update_fields=["status", "reviewed_at", "reviewed_by", "version", "updated_at"])
     return activity
 

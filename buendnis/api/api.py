@@ -49,6 +49,7 @@ from buendnis.api.selectors import (
     keyset_page,
     number,
 )
+from buendnis.core.locking import EditConflict
 from buendnis.evaluation import locks
 from buendnis.evaluation.periods import PeriodInvalid, parse
 
@@ -719,7 +720,7 @@ def activity_update(request: HttpRequest, pk: PathId, payload: schemas.ActivityU
                 updated.external_ref = new_ref
     except activity_services.ActivityInvalid as error:
         raise _invalid_activity(error) from error
-    except activity_services.EditConflict as error:
+    except EditConflict as error:
         raise Problem(
             "conflict",
             _("Die Aktivität wurde inzwischen geändert (jetzt Version %(version)s).")

@@ -288,7 +288,7 @@ MODELS: dict[str, Stored] = {
         "agreement",
         content="slug title subtitle topic place signed_on presented_on in_force_on_override note "
         "organisations",
-        technical="status created_at",
+        technical="status created_at framework_revision",
     ),
     "agreements.AgreementPartner": _m(
         "agreements", "agreement", content="agreement organisation role position"
@@ -348,7 +348,7 @@ MODELS: dict[str, Stored] = {
         "activities",
         "agreement",
         content="agreement key name description",
-        technical="status status_since",
+        technical="status status_since version",
     ),
     "activities.FormatStatusChange": _m(
         "activities", "agreement", content="format status changed_on", actor="changed_by"
@@ -386,10 +386,12 @@ MODELS: dict[str, Stored] = {
         counselling="date channel sought_by kind topics languages duration_minutes "
         "first_contact referral",
         counselling_note="note",
-        technical="created_at updated_at",
+        technical="created_at updated_at version",
     ),
     # --- feedback ---------------------------------------------------------------------
-    "feedback.Questionnaire": _m("feedback", "agreement", content="agreement key name description"),
+    "feedback.Questionnaire": _m(
+        "feedback", "agreement", content="agreement key name description", technical="version"
+    ),
     "feedback.QuestionnaireVersion": _m(
         "feedback",
         "agreement",
@@ -419,7 +421,7 @@ MODELS: dict[str, Stored] = {
         content="agreement period_kind starts_on ends_on snapshot meeting_on",
         named_person="meeting_participants",
         actor="created_at created_by frozen_at agreed_on",
-        technical="status",
+        technical="status meeting_version",
     ),
     "evaluation.EvaluationEvent": _m(
         "evaluation",
@@ -437,6 +439,7 @@ MODELS: dict[str, Stored] = {
         content="evaluation goal",
         work_text="worked not_worked reasons ministry_comment",
         actor="updated_at updated_by",
+        technical="version comment_version",
     ),
     "evaluation.Adjustment": _m(
         "evaluation",
@@ -444,7 +447,7 @@ MODELS: dict[str, Stored] = {
         content="evaluation goal what responsible due_on",
         named_person="responsible_person",
         work_text="outcome",
-        technical="status created_at updated_at",
+        technical="status created_at updated_at version",
     ),
     "evaluation.ManualValue": _m(
         "evaluation",
