@@ -146,6 +146,8 @@ SPECS: dict[str, Spec] = {
         "manual_value", agreement="indicator.agreement_id", label="value"
     ),
     "evaluation.Reopening": Spec("reopening", agreement=_EVALUATION, label="opened_at"),
+    # open data: the ministry's decisions to publish
+    "opendata.Decision": Spec("opendata_decision", agreement="agreement_id", label="year"),
     # public offers
     "offers.Offer": Spec(
         "offer",
@@ -182,6 +184,7 @@ WORKFLOW_TYPES = frozenset(
         "adjustment",
         "manual_value",
         "reopening",
+        "opendata_decision",
     }
 )
 

@@ -135,3 +135,18 @@ def test_signed_out_the_switch_page_asks_to_sign_in(demo: Agreement, client: Cli
     )
     assert response.status_code == 302 and "anmelden" in response["Location"]
     assert not Decision.objects.exists()
+
+
+def test_a_decision_is_in_the_audit_log_of_the_agreements_workflow(demo: Agreement) -> None:
+    from buendnis.audit.models import AuditEntry
+
+    _switch(_signed_in("ministerium"), demo, "2025", "1")
+    entry = AuditEntry.objects.get(object_type="opendata_decision")
+    assert (entry.action, entry.actor.username, entry.agreement_id) == (
+        "create",
+        "ministerium",
+        demo.pk,
+    )
+    assert entry.changes["published"] == [None, True]
+    log = _signed_in("ministerium").get(reverse("audit:list")).content.decode()
+    assert "Entscheidung über offene Daten" in log
