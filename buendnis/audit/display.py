@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from buendnis.accounts.models import User
 from buendnis.audit.models import AuditEntry
 from buendnis.audit.recording import CHANGED, REGISTRY
 
@@ -94,3 +95,11 @@ def actor_name(entry: AuditEntry) -> str:
     if entry.actor is None:
         return _("Konto %(id)s") % {"id": entry.actor_id}
     return entry.actor.get_full_name() or entry.actor.get_username()
+
+
+def object_name(entry: AuditEntry) -> str:
+    """The object's label; an account by its current name (pseudonymised when departed)."""
+    if entry.object_type != "user" or not entry.object_id.isdigit():
+        return entry.object_label
+    user = User.objects.filter(pk=int(entry.object_id)).first()
+    return (user.get_full_name() or user.get_username()) if user else entry.object_label

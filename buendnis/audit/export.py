@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buendnis.activities.export import quote_text
-from buendnis.audit.display import actor_name, changes_of, object_type_label
+from buendnis.audit.display import actor_name, changes_of, object_name, object_type_label
 from buendnis.audit.models import AuditEntry
 from buendnis.audit.selectors import iterate
 
@@ -51,7 +51,7 @@ def audit_csv(entries: QuerySet[AuditEntry]) -> Iterator[str]:
                 entry.get_action_display(),
                 object_type_label(entry.object_type),
                 entry.object_id,
-                quote_text(entry.object_label),
+                quote_text(object_name(entry)),
                 quote_text(_changes_text(entry)),
                 entry.request_id,
                 entry.hash,

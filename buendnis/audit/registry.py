@@ -17,19 +17,26 @@ from buendnis.audit.recording import Spec, register
 
 _EVALUATION = "evaluation.agreement_id"
 
+PERSON_FIELDS = frozenset({"username", "first_name", "last_name", "email"})
+
 SPECS: dict[str, Spec] = {
     # accounts
     "accounts.Organisation": Spec("organisation", organisation="pk", label="name"),
+    # A person's name and address are recorded as "changed" only, never as text, and the
+    # account is shown under its current name: the append-only log must not keep what the
+    # GDPR pseudonymisation of a departed person removes.
     "accounts.User": Spec(
         "user",
-        label="username",
+        label=lambda user: "",
+        hidden=PERSON_FIELDS,
         excluded=frozenset({"password", "last_login"}),
     ),
     "accounts.Membership": Spec("membership", organisation="organisation_id", label="role"),
     "accounts.Invitation": Spec(
         "invitation",
         organisation="organisation_id",
-        label="email",
+        label="role",
+        hidden=frozenset({"email"}),
         excluded=frozenset({"token_hash"}),
     ),
     "api.ApiToken": Spec(

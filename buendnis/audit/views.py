@@ -5,7 +5,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from buendnis.accounts.policy import Action, requires
-from buendnis.audit.display import actor_name, changes_of, object_type_label, reach_labels
+from buendnis.audit.display import (
+    actor_name,
+    changes_of,
+    object_name,
+    object_type_label,
+    reach_labels,
+)
 from buendnis.audit.export import audit_csv
 from buendnis.audit.forms import AuditFilterForm
 from buendnis.audit.selectors import entries_page, entries_visible_to
@@ -28,6 +34,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "entry": entry,
             "actor": actor_name(entry),
             "type": object_type_label(entry.object_type),
+            "label": object_name(entry),
             "changes": changes_of(entry, labels),
         }
         for entry in page

@@ -234,3 +234,22 @@ def test_it_lets_a_coordinator_not_pseudonymise_an_admin(
     assert _confirm(_signed_in(koordination), admin_user).status_code == 404
     admin_user.refresh_from_db()
     assert admin_user.is_active
+
+
+def test_the_audit_log_keeps_no_name_or_address_of_the_departed(
+    koordination: User, fachkraft: User
+) -> None:
+    from buendnis.audit.models import AuditEntry
+
+    _with_everything(fachkraft)
+    old_username = fachkraft.username
+    _confirm(_signed_in(koordination), fachkraft)
+    stored = " ".join(
+        f"{entry.object_label} {entry.changes}" for entry in AuditEntry.objects.all()
+    ).lower()
+    assert AuditEntry.objects.filter(object_type="user", object_id=str(fachkraft.pk)).exists()
+    for identity in ("samir", "haddad", old_username.lower()):
+        assert identity not in stored
+    log = _signed_in(koordination).get(reverse("audit:list"), {"object_type": "user"})
+    fachkraft.refresh_from_db()
+    assert fachkraft.get_username() in log.content.decode()
