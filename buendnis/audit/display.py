@@ -32,9 +32,13 @@ def _field_label(model: Any, name: str, reach_labels: dict[str, str]) -> str:
         return _("Reichweite: %(category)s") % {"category": reach_labels.get(key, key)}
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            pass
+            return name
+        if hasattr(field, "verbose_name"):
+            return str(field.verbose_name)
+        # a reverse relation (a seed entry counts the agreement's activities)
+        return str(field.related_model._meta.verbose_name_plural)
     return name
 
 

@@ -134,3 +134,13 @@ def test_it_puts_a_user_s_own_entries_into_their_account_data(history, fachkraft
 
     assert exported
     assert {item["object_label"] for item in exported} >= {"Väter-Café Offenbach"}
+
+
+def test_it_names_a_counted_relation_of_a_seed_entry(documenting, referentin: User) -> None:
+    from buendnis.audit.recording import record
+
+    record(AuditEntry.Action.SEED, obj=documenting, changes={"activities": [None, 600]})
+    response = _client(referentin).get(URL)
+
+    assert response.status_code == 200
+    assert "Aktivitäten" in response.content.decode() and "600" in response.content.decode()
