@@ -24,10 +24,13 @@ COMMANDS = {
     "restore": "Sicherung in eine leere Datenbank zurückspielen / restore a backup",
     "disclosure-audit": "Angriffsprüfung der geschützten Zahlen / attacker audit of the protected "
     "figures (exit 1 if a hidden count can be recovered)",
+    "opendata": "Offene Daten als Frictionless Data Package schreiben / write open data",
     "createuser": "Konto mit Organisation und Rolle anlegen / create an account with a role",
     "check": "Konfiguration prüfen / check the configuration",
     "unlock": "Anmeldesperre aufheben / lift a login lockout (username or --address)",
     "reset-2fa": "Zweiten Faktor nach Geräteverlust entfernen / reset a lost second factor",
+    "audit-verify": "Protokoll auf Manipulation prüfen / verify the audit log's hash chain "
+    "(exit 1 naming the first changed, removed or inserted entry)",
 }
 
 USAGE = """Bündnis – Integrationsvereinbarungen in der Praxis

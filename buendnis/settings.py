@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "buendnis.accounts.security",
     "buendnis.offers",
+    # The tamper-evident audit log (docs/audit.md).
+    "buendnis.audit",
+    # Open data (issue 15): published protected aggregates as Frictionless Data Packages.
+    "buendnis.opendata",
+    "buendnis.portfolio",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Changes made by the request are recorded in the audit log as its user's.
+    "buendnis.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Idle and absolute session limits, then the second factor, before any view runs.

@@ -16,4 +16,7 @@ urlpatterns = [
     # Account security: second factor, sessions, unlocking (buendnis/accounts/security).
     path("konto/sicherheit/", include("buendnis.accounts.security.urls")),
     path("angebote/", include("buendnis.offers.urls")),
+    path("protokoll/", include("buendnis.audit.urls")),
+    path("offene-daten/", include("buendnis.opendata.urls")),
+    path("portfolio/", include("buendnis.portfolio.urls")),
 ]

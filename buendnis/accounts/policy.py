@@ -87,6 +87,14 @@ class Action(StrEnum):
     # Agreement import and text corrections (issue 14, import)
     AGREEMENT_IMPORT = "agreement.import"
     AGREEMENT_EDIT = "agreement.edit"
+    # The audit log (buendnis/audit): coordinators, ministry officers and admins read it.
+    AUDIT_VIEW = "audit.view"
+    # Open data (issue 15): publishing an agreement's protected yearly figures.
+    OPENDATA_MANAGE = "opendata.manage"
+    OPENDATA_PUBLISH = "opendata.publish"
+    # § 6 portfolio (issue 15): ministry officers across the ministry's agreements,
+    # coordinators across their organisation's.
+    PORTFOLIO_VIEW = "portfolio.view"
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -430,6 +438,22 @@ RULES: dict[Action, Callable[[AnyUser, Any], bool]] = {
     # Agreement import and text corrections (issue 14, import): the installation admin.
     Action.AGREEMENT_IMPORT: lambda user, obj: is_admin(user),
     Action.AGREEMENT_EDIT: lambda user, agreement: is_admin(user) and agreement is not None,
+    # The audit log: what each of them sees is ``audit_scope`` (audit/selectors.py).
+    Action.AUDIT_VIEW: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM))
+    ),
+    # Open data (issue 15): ministry officers for their agreements, and the admin.
+    Action.OPENDATA_MANAGE: lambda user, obj: (
+        is_admin(user) or bool(organisation_ids(user, Role.MINISTERIUM))
+    ),
+    Action.OPENDATA_PUBLISH: lambda user, agreement: (
+        agreement is not None
+        and (is_admin(user) or _party_in_role(user, agreement, Role.MINISTERIUM))
+    ),
+    # § 6 portfolio: the figures themselves go through the disclosure layer (exact_scope).
+    Action.PORTFOLIO_VIEW: lambda user, obj: bool(
+        organisation_ids(user, Role.MINISTERIUM, Role.KOORDINATION)
+    ),
 }
 
 # Actions that need an object: the decorator only checks that the user is logged in, the
@@ -480,6 +504,8 @@ OBJECT_ACTIONS = {
     Action.INDICATOR_VALUES,
     # Agreement text corrections (issue 14, import)
     Action.AGREEMENT_EDIT,
+    # Open data (issue 15)
+    Action.OPENDATA_PUBLISH,
 }
 
 

@@ -24,6 +24,8 @@ from buendnis.accounts.models import (
 from buendnis.accounts.policy import MANAGING_ROLES, Action, can
 from buendnis.accounts.security.models import RecoveryCode
 from buendnis.accounts.security.services import sessions_end_all
+from buendnis.audit.models import AuditEntry
+from buendnis.audit.recording import plain, record
 
 
 def _name_key(name: str) -> frozenset[str]:
@@ -191,12 +193,15 @@ def invitation_create(
     if not can(invited_by, Action.ROLE_ASSIGN, Membership(organisation=organisation, role=role)):
         raise NotAllowed(_("Diese Rolle können Sie hier nicht vergeben."))
     now = timezone.now()
-    Invitation.objects.filter(
+    superseded = Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-    ).update(revoked_at=now)
+    )
+    for earlier in superseded:
+        record(AuditEntry.Action.UPDATE, obj=earlier, changes={"revoked_at": [None, plain(now)]})
+    superseded.update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -221,9 +226,9 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> None:
     """Withdraw an invitation that has not been used; its link stops working."""
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    now = timezone.now()
+    if Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=now):
+        record(AuditEntry.Action.UPDATE, obj=invitation, changes={"revoked_at": [None, plain(now)]})
 
 
 def invitation_open(*, token: str) -> Invitation | None:
@@ -249,8 +254,9 @@ def invitation_accept(
     if invitation is None:
         raise NotAllowed(_("Der Link ist ungültig, abgelaufen oder wurde schon benutzt."))
     # Spend the link first, conditionally, so two submissions cannot both create an account.
+    accepted_at = timezone.now()
     spent = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        accepted_at=timezone.now()
+        accepted_at=accepted_at
     )
     if spent != 1:
         raise NotAllowed(_("Der Link ist ungültig, abgelaufen oder wurde schon benutzt."))
@@ -264,6 +270,12 @@ def invitation_accept(
         last_name=last_name,
     )
     Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
+    record(
+        AuditEntry.Action.UPDATE,
+        obj=invitation,
+        actor=user,
+        changes={"accepted_at": [None, plain(accepted_at)], "accepted_user": [None, user.pk]},
+    )
     return user
 
 

@@ -9,7 +9,7 @@ from buendnis.activities.models import Activity, Format, Kreis, NetworkPartner, 
 from buendnis.activities.reach import field_name
 from buendnis.activities.services import ActivityData
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, version_field
 
 LANGUAGES = [
     ("de", "Deutsch"),
@@ -53,7 +53,7 @@ class DateTimeInput(forms.DateTimeInput):
 class ActivityForm(KernForm):
     """Everything about one activity on one mobile-first page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     title = forms.CharField(label=_("Titel"), max_length=200)
     format = forms.ModelChoiceField(label=_("Format"), queryset=Format.objects.none())
     starts_at = forms.DateTimeField(label=_("Beginn"), widget=DateTimeInput())

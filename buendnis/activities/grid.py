@@ -5,16 +5,18 @@ agreement years cut each other into — January to the month before the agreemen
 starts, and from there to December. Every protected activity figure covers whole calendar
 or agreement years, so segments are the finest time the grid needs.
 
-Variables per segment: activities and attendances per Kreis (or online); activities,
-attendances and first-timers per format; attendances per reach category; activities whose
-§ 7 deadline has passed per documentation state (within, late, undocumented). Facts: the
-Kreis and the format breakdowns count the same activities and attendances; first-timers
-never exceed attendances; the group and the migration categories each add up to at most
-the attendances (activities saved without reach count none), the sectors to at most the
-multipliers; activities due under § 7 are held ones.
-Nodes: every Kreis, Regierungsbezirk, online and the total; every format, format status
-and the total; every reach category; every documentation state and the due total — per
-calendar year and agreement year.
+Variables per segment: activities, attendances and first-timers per Kreis (or online);
+activities, attendances and first-timers per format; attendances per reach category;
+activities whose § 7 deadline has passed per documentation state (within, late,
+undocumented). Facts: the Kreis and the format breakdowns count the same activities,
+attendances and first-timers; first-timers never exceed attendances (per Kreis and per
+format); the group and the migration categories each add up to at most the attendances
+(activities saved without reach count none), the sectors to at most the multipliers;
+activities due under § 7 are held ones.
+Nodes: activities, attendances and first-timers of every Kreis, Regierungsbezirk, online
+and the total (the portfolio's reach by region); every format, format status and the
+total; every reach category; every documentation state and the due total — per calendar
+year and agreement year.
 """
 
 import datetime
@@ -166,6 +168,7 @@ def build_activities_grid(*, agreement: Agreement, today: datetime.date | None =
         region = row["kreis_id"] or ONLINE
         grid.variable(("act", segment, region), row["n"])
         grid.variable(("att", segment, region), row["people"] or 0)
+        grid.variable(("first", segment, region), row["first"] or 0)
         grid.variable(("f_act", segment, row["format_id"]), row["n"])
         grid.variable(("f_att", segment, row["format_id"]), row["people"] or 0)
         grid.variable(("f_first", segment, row["format_id"]), row["first"] or 0)
@@ -238,6 +241,14 @@ def _facts(grid: Grid, segments: set, regions: list, formats: list, categories: 
         attendances = _indices(grid, [("f_att", segment, f) for f in format_ids])
         grid.same_sum(_indices(grid, [("act", segment, r) for r in region_keys]), activities)
         grid.same_sum(_indices(grid, [("att", segment, r) for r in region_keys]), attendances)
+        grid.same_sum(
+            _indices(grid, [("first", segment, r) for r in region_keys]),
+            _indices(grid, [("f_first", segment, f) for f in format_ids]),
+        )
+        for r in region_keys:
+            grid.at_most(
+                _indices(grid, [("first", segment, r)]), _indices(grid, [("att", segment, r)])
+            )
         for f in format_ids:
             grid.at_most(
                 _indices(grid, [("f_first", segment, f)]), _indices(grid, [("f_att", segment, f)])
@@ -272,7 +283,11 @@ def _nodes(
         parts = time_segments(time, start)
         if not any(part in segments for part in parts):
             continue
-        for measure, name in (("act", "activities"), ("att", "attendances")):
+        for measure, name in (
+            ("act", "activities"),
+            ("att", "attendances"),
+            ("first", "first_timers"),
+        ):
             for region in region_keys:
                 grid.node(region_node(name, region, time), [(measure, s, region) for s in parts])
             for rb, members in by_rb.items():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.core.locking import Versioned
 
 
 class Kreis(models.Model):
@@ -33,7 +34,7 @@ class Kreis(models.Model):
         return self.name
 
 
-class Format(models.Model):
+class Format(Versioned):
     """§ 4: a kind of offer; new formats are tried out as pilots and then kept or dropped."""
 
     class Status(models.TextChoices):
@@ -162,7 +163,7 @@ class Series(models.Model):
         return self.title
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     """One held (or planned) offer, documented under the agreement's § 7 procedure."""
 
     class Status(models.TextChoices):
@@ -224,7 +225,6 @@ class Activity(models.Model):
         verbose_name=_("Verantwortlich"),
     )
     external_ref = models.CharField(_("Externe Referenz"), max_length=80, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,7 +23,11 @@ from buendnis.activities.models import (
 )
 from buendnis.activities.reach import ReachProblem, check_reach
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.audit.models import AuditEntry
+from buendnis.audit.recording import batch as audit_batch
+from buendnis.audit.recording import record, record_mapping
 from buendnis.core.identifiers import identifier_labels
+from buendnis.core.locking import claim_version
 from buendnis.evaluation.locks import activity_day, check_unlocked, locking_evaluation
 
 UMLAUTS = str.maketrans(
@@ -66,14 +70,6 @@ class ActivityInvalid(Exception):
     def __init__(self, problems: list[ReachProblem]) -> None:
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
         self.problems = problems
-
-
-class EditConflict(Exception):
-    """Someone saved the activity after this edit began; nothing was overwritten."""
-
-    def __init__(self, current: Activity) -> None:
-        super().__init__(f"Activity {current.pk} changed (now version {current.version})")
-        self.current = current
 
 
 @transaction.atomic
@@ -159,11 +155,18 @@ def format_create(
 
 
 @transaction.atomic
-def format_rename(*, fmt: Format, name: str, description: str) -> Format:
-    """Give a format a new name and description; its key, records and history stay."""
-    fmt.name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
-    fmt.description = description.strip()
-    fmt.save(update_fields=["name", "description"])
+def format_rename(
+    *, fmt: Format, name: str, description: str, expected_version: int | None = None
+) -> Format:
+    """Give a format a new name and description; its key, records and history stay.
+
+    A stale edit (``expected_version`` no longer stored) raises ``EditConflict``.
+    """
+    name = _check_format_name(fmt.agreement, name, exclude=fmt.pk)
+    expected = fmt.version if expected_version is None else expected_version
+    fmt.version = claim_version(Format, pk=fmt.pk, expected=expected).version
+    fmt.name, fmt.description = name, description.strip()
+    fmt.save(update_fields=["name", "description", "version"])
     return fmt
 
 
@@ -263,15 +266,21 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.kreis = None if data.online else data.kreis
 
 
-def _write_relations(activity: Activity, data: ActivityData) -> None:
+def _write_relations(activity: Activity, data: ActivityData, *, fresh: bool = False) -> None:
     activity.goals.set(data.goals)
     activity.network_partners.set(data.network_partners)
+    before = (
+        {}
+        if fresh
+        else dict(ReachCount.objects.filter(activity=activity).values_list("category_id", "count"))
+    )
     ReachCount.objects.filter(activity=activity).delete()
     ReachCount.objects.bulk_create(
         ReachCount(activity=activity, category_id=category_id, count=count)
         for category_id, count in data.reach.items()
         if count
     )
+    record_mapping(activity, "reach", before, {c: n for c, n in data.reach.items() if n})
 
 
 @transaction.atomic
@@ -304,8 +313,9 @@ def activity_create(
     _apply(activity, data)
     if status in (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED):
         activity.documented_at = documented_at or timezone.now()
-    activity.save()
-    _write_relations(activity, data)
+    with audit_batch():
+        activity.save()
+        _write_relations(activity, data, fresh=True)
     return activity
 
 
@@ -324,18 +334,16 @@ def activity_update(
     problems = validate_activity(agreement=activity.agreement, data=data)
     if problems:
         raise ActivityInvalid(problems)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != expected_version:
-        raise EditConflict(current)
+    current = claim_version(Activity, pk=activity.pk, expected=expected_version)
     for day in {activity_day(current.starts_at), activity_day(data.starts_at)}:
         check_unlocked(agreement_id=current.agreement_id, day=day)
     _apply(current, data)
-    current.version += 1
     if document and current.status in (Activity.Status.PLANNED, Activity.Status.HELD):
         current.status = Activity.Status.DOCUMENTED
         current.documented_at = timezone.now()
-    current.save()
-    _write_relations(current, data)
+    with audit_batch():
+        current.save()
+        _write_relations(current, data)
     return current
 
 
@@ -389,6 +397,7 @@ def activity_next_session(
         )
         if original_locked is None:
             Activity.objects.filter(pk=activity.pk).update(series=series)
+            record(AuditEntry.Action.UPDATE, obj=activity, changes={"series": [None, series.pk]})
     if data is not None:
         return activity_create(
             agreement=activity.agreement,
@@ -418,16 +427,29 @@ def activity_next_session(
     )
     copy.goals.set(activity.goals.all())
     copy.network_partners.set(activity.network_partners.all())
+    reach = {r.category_id: r.count for r in activity.reach.all()}
     ReachCount.objects.bulk_create(
-        ReachCount(activity=copy, category_id=r.category_id, count=r.count)
-        for r in activity.reach.all()
+        ReachCount(activity=copy, category_id=category_id, count=count)
+        for category_id, count in reach.items()
     )
+    record_mapping(copy, "reach", {}, reach)
     return copy
 
 
 @transaction.atomic
-def activity_review(*, activity: Activity, by: User) -> Activity:
-    """A coordinator confirms a documented activity (not in a locked period)."""
+def activity_review(
+    *, activity: Activity, by: User, expected_version: int | None = None
+) -> Activity:
+    """A coordinator confirms a documented activity (not in a locked period).
+
+    With ``expected_version`` (the version the coordinator read) a record changed since is
+    refused with ``EditConflict``: nobody confirms what they have not seen.
+    """
+    activity = claim_version(
+        Activity,
+        pk=activity.pk,
+        expected=activity.version if expected_version is None else expected_version,
+    )
     if activity.status != Activity.Status.DOCUMENTED:
         raise ActivityInvalid(
             [ReachProblem("status", _("Nur dokumentierte Aktivitäten können geprüft werden."))]
@@ -435,7 +457,6 @@ def activity_review(*, activity: Activity, by: User) -> Activity:
     check_unlocked(agreement_id=activity.agreement_id, day=activity_day(activity.starts_at))
     activity.status = Activity.Status.REVIEWED
     activity.reviewed_at, activity.reviewed_by = timezone.now(), by
-    activity.version += 1
     activity.save(update_fields=["status", "reviewed_at", "reviewed_by", "version", "updated_at"])
     return activity
 

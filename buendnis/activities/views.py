@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,9 @@ from buendnis.activities.forms import ActivityForm, initial_from_activity
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import effective_procedure
+from buendnis.core.conflict import conflict_response
 from buendnis.core.forms import KernForm
+from buendnis.core.locking import EditConflict
 from buendnis.evaluation import locks
 from buendnis.evaluation.models import Evaluation
 
@@ -217,7 +220,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") or 0,
                 document=document,
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             return _conflict(request, form, conflict.current)
         except services.ActivityInvalid as invalid:
             _apply_problems(form, invalid.problems)
@@ -235,45 +238,17 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _conflict(request: HttpRequest, mine: ActivityForm, current: Activity) -> HttpResponse:
-    """Show both versions; the new form carries the user's values on the current version."""
-    theirs = _form(request, current.agreement, initial=initial_from_activity(current))
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    retry = _form(request, current.agreement, data=data)
-    rows = [
-        (field.label, _display(mine, name), _display(theirs, name, initial=True))
-        for name, field in mine.fields.items()
-        if name != "version"
-    ]
-    context = {
-        "activity": current,
-        "agreement": current.agreement,
-        "rows": rows,
-        "form": retry,
-        "changed_by_other": [r for r in rows if r[1] != r[2]],
-    }
-    return render(request, "activities/activity_conflict.html", context, status=409)
-
-
-def _display(form: ActivityForm, name: str, initial: bool = False) -> str:
-    """A field's value as text, from submitted data or from initial values."""
-    field = form.fields[name]
-    value = (
-        form.initial.get(name)
-        if initial
-        else form.data.getlist(name)
-        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
-        else form.data.get(name)
+    """The shared 409 page: both versions; "save mine" re-sends the input on the new version."""
+    return conflict_response(
+        request,
+        mine=mine,
+        stored=initial_from_activity(current),
+        version=current.version,
+        what=_("diese Aktivität"),
+        back=reverse("activities:detail", args=[current.pk]),
+        action=reverse("activities:edit", args=[current.pk]),
+        drop=("document", "draft"),
     )
-    if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
-        choices = {str(k): str(v) for k, v in field.choices}
-        values = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(sorted(choices.get(str(v), "") for v in values if v not in (None, "")))
-    if value in (None, ""):
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%dT%H:%M")
-    return str(value)
 
 
 @requires(Action.ACTIVITY_EDIT)
@@ -338,12 +313,28 @@ def _next_session_initial(original: Activity) -> dict[str, Any]:
     return initial
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version a form without a form class sent back, if it sent one."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 @require_POST
 @requires(Action.ACTIVITY_REVIEW)
 def activity_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _get_activity_for_user(request, pk, Action.ACTIVITY_REVIEW)
     try:
-        services.activity_review(activity=activity, by=request.user)
+        services.activity_review(
+            activity=activity, by=request.user, expected_version=_posted_version(request)
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _(
+                "Die Aktivität wurde inzwischen geändert und ist nicht als geprüft markiert. "
+                "Bitte sehen Sie sie sich erneut an."
+            ),
+        )
     except services.ActivityInvalid as invalid:
         messages.error(request, invalid.problems[0].message)
     except locks.ActivityLocked as lock:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +13,9 @@ from buendnis.accounts.policy import Action, can, requires
 from buendnis.activities import services
 from buendnis.activities.models import Format
 from buendnis.agreements.models import Agreement
-from buendnis.core.forms import KernForm
+from buendnis.core.conflict import conflict_response
+from buendnis.core.forms import KernForm, VersionedForm
+from buendnis.core.locking import EditConflict
 
 
 class FormatForm(KernForm):
@@ -23,6 +26,14 @@ class FormatForm(KernForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Was das Format ausmacht, in ein, zwei Sätzen."),
     )
+
+
+class FormatEditForm(VersionedForm, FormatForm):
+    """Renaming a format: the same fields, with the version the page was loaded with."""
+
+
+def _format_initial(fmt: Format) -> dict[str, object]:
+    return {"version": fmt.version, "name": fmt.name, "description": fmt.description}
 
 
 def _get_agreement_for_coordinator(request: HttpRequest, slug: str) -> Agreement:
@@ -70,14 +81,23 @@ def format_edit(request: HttpRequest, agreement: str, pk: int) -> HttpResponse:
     """Rename a format or describe it anew; its key, activities and history stay."""
     agreement_obj = _get_agreement_for_coordinator(request, agreement)
     fmt = get_object_or_404(Format, agreement=agreement_obj, pk=pk)
-    initial = {"name": fmt.name, "description": fmt.description}
-    form = FormatForm(request.POST or None, initial=initial)
+    form = FormatEditForm(request.POST or None, initial=_format_initial(fmt))
     if request.method == "POST" and form.is_valid():
         try:
             services.format_rename(
                 fmt=fmt,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                expected_version=form.expected_version(),
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                mine=form,
+                stored=_format_initial(conflict.current),
+                version=conflict.current_version,
+                what=_("dieses Format"),
+                back=reverse("activities:formats", args=[agreement_obj.slug]),
             )
         except services.FormatNameTaken:
             _name_taken(form)

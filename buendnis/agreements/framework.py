@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,11 @@ from buendnis.agreements.models import (
     Indicator,
     IndicatorTarget,
 )
+from buendnis.audit.recording import record_created
+from buendnis.core.locking import check_version, claim_version
 
 Status = FrameworkVersion.Status
+REVISION = "framework_revision"
 INDICATOR_FIELDS = ("goal", "name", "description", "unit", "level", "direction", "source")
 
 
@@ -112,6 +116,18 @@ def framework_draft(*, agreement: Agreement, by: User) -> FrameworkVersion:
     )
 
 
+def _claim(agreement: Agreement, expected_revision: int | None) -> None:
+    """Move the framework's revision on, unless it moved since the page was loaded.
+
+    Raises ``EditConflict`` (with the agreement as stored) for a stale edit. Without an
+    expected revision (scripts, the seed) the change applies to the framework as it is.
+    """
+    if expected_revision is None:
+        Agreement.objects.filter(pk=agreement.pk).update(**{REVISION: F(REVISION) + 1})
+        return
+    claim_version(Agreement, pk=agreement.pk, expected=expected_revision, field=REVISION)
+
+
 def _editable(version: FrameworkVersion) -> None:
     if version.status != Status.DRAFT:
         raise FrameworkRefused(_("Nur ein Entwurf kann bearbeitet werden."))
@@ -131,8 +147,10 @@ def framework_put_goal(
     title: str,
     description: str = "",
     original_code: str | None = None,
+    expected_revision: int | None = None,
 ) -> FrameworkVersion:
     """Add a goal to the draft, or change one (its code stays once it is in effect)."""
+    _claim(version.agreement, expected_revision)
     _editable(version)
     content = dict(version.content)
     goals = [dict(g) for g in content.get("goals", [])]
@@ -165,8 +183,10 @@ def framework_put_indicator(
     version: FrameworkVersion,
     indicator: dict[str, Any],
     original_code: str | None = None,
+    expected_revision: int | None = None,
 ) -> FrameworkVersion:
     """Add an indicator to the draft, or change one; ``indicator`` has the content's keys."""
+    _claim(version.agreement, expected_revision)
     _editable(version)
     content = dict(version.content)
     goals = {g["code"] for g in content.get("goals", [])}
@@ -223,8 +243,10 @@ def framework_propose(
     by: User,
     organisations: list[Organisation],
     on: datetime.date | None = None,
+    expected_revision: int | None = None,
 ) -> FrameworkVersion:
     """Put the draft to the partners; proposing counts as the proposers' agreement."""
+    _claim(version.agreement, expected_revision)
     _editable(version)
     if not reason.strip():
         raise FrameworkRefused(_("Bitte begründen Sie die Änderung für die Partner."))
@@ -246,8 +268,17 @@ def framework_approve(
     organisation: Organisation,
     by: User | None,
     on: datetime.date | None = None,
+    expected_revision: int | None = None,
 ) -> FrameworkVersion:
-    """Record a partner's agreement; with the last one the version takes effect."""
+    """Record a partner's agreement; with the last one the version takes effect.
+
+    With ``expected_revision`` an agreement to a proposal changed since it was shown is
+    refused (``EditConflict``); agreements of several partners do not refuse each other.
+    """
+    if expected_revision is not None:
+        check_version(
+            Agreement, pk=version.agreement_id, expected=expected_revision, field=REVISION
+        )
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.PROPOSED:
         raise FrameworkRefused(_("Diese Version liegt nicht zur Zustimmung vor."))
@@ -260,6 +291,7 @@ def framework_approve(
     )
     agreed = set(version.approvals.values_list("organisation_id", flat=True))
     if parties <= agreed:
+        _claim(version.agreement, None)
         _apply(version)
         version.status, version.agreed_on = Status.AGREED, on
         version.save(update_fields=["status", "agreed_on"])
@@ -267,8 +299,11 @@ def framework_approve(
 
 
 @transaction.atomic
-def framework_withdraw(*, version: FrameworkVersion) -> FrameworkVersion:
+def framework_withdraw(
+    *, version: FrameworkVersion, expected_revision: int | None = None
+) -> FrameworkVersion:
     """Take a proposal back into draft (to change it); the agreements given so far lapse."""
+    _claim(version.agreement, expected_revision)
     if version.status != Status.PROPOSED:
         raise FrameworkRefused(_("Diese Version liegt nicht zur Zustimmung vor."))
     version.approvals.all().delete()
@@ -278,8 +313,9 @@ def framework_withdraw(*, version: FrameworkVersion) -> FrameworkVersion:
 
 
 @transaction.atomic
-def framework_discard(*, version: FrameworkVersion) -> None:
+def framework_discard(*, version: FrameworkVersion, expected_revision: int | None = None) -> None:
     """Throw a draft away; the framework in effect stays as it is."""
+    _claim(version.agreement, expected_revision)
     _editable(version)
     version.delete()
 
@@ -302,10 +338,11 @@ def _apply(version: FrameworkVersion) -> None:
         indicator.full_clean()
         indicator.save()
         IndicatorTarget.objects.filter(indicator=indicator).delete()
-        IndicatorTarget.objects.bulk_create(
+        targets = IndicatorTarget.objects.bulk_create(
             IndicatorTarget(indicator=indicator, year=int(year), value=Decimal(value))
             for year, value in item.get("targets", {}).items()
         )
+        record_created(targets)
 
 
 def changes(*, version: FrameworkVersion) -> list[dict[str, Any]]:

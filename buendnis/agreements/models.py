@@ -41,6 +41,9 @@ class Agreement(models.Model):
         _("Status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     note = models.TextField(_("Hinweis"), blank=True)
+    # optimistic locking of the results framework (goals, indicators, targets and the
+    # proposal under way): every change of it moves this on (core.locking)
+    framework_revision = models.PositiveIntegerField(default=1)
     organisations = models.ManyToManyField(
         Organisation, through="AgreementPartner", related_name="agreements"
     )

@@ -49,6 +49,7 @@ from buendnis.api.selectors import (
     keyset_page,
     number,
 )
+from buendnis.core.locking import EditConflict
 from buendnis.evaluation import locks
 from buendnis.evaluation.periods import PeriodInvalid, parse
 
@@ -408,6 +409,66 @@ def feedback_results(
     }
 
 
+# --- § 6 portfolio ------------------------------------------------------------------
+
+
+YEARS_QUERY = Query(None, description="calendar years (default: the last three)")
+AGREEMENTS_QUERY = Query(None, description="agreement slugs (default: all of yours)")
+BEZIRKE_QUERY = Query(None, description="Regierungsbezirke: Darmstadt, Gießen, Kassel")
+KREISE_QUERY = Query(None, description="Kreise by AGS key, e.g. 06435")
+
+
+@api.get("/portfolio/", response={200: schemas.PortfolioOut, **ERRORS}, tags=["aggregates"])
+@guard(Action.PORTFOLIO_VIEW)
+def portfolio_tables(
+    request: HttpRequest,
+    years: list[int] | None = YEARS_QUERY,
+    agreements: list[str] | None = AGREEMENTS_QUERY,
+    regierungsbezirke: list[str] | None = BEZIRKE_QUERY,
+    kreise: list[str] | None = KREISE_QUERY,
+    format: str = Query("", max_length=40),
+    goal: int | None = Query(None, ge=1, le=2**63 - 1),
+) -> Any:
+    """The portfolio's tables across the caller's agreements: exact or protected per agreement."""
+    from buendnis.portfolio.filters import PortfolioFilterForm
+    from buendnis.portfolio.selectors import portfolio, portfolio_agreements
+
+    data = {
+        "years": [str(y) for y in years or []],
+        "agreements": agreements or [],
+        "regierungsbezirke": regierungsbezirke or [],
+        "kreise": kreise or [],
+        "format": format,
+        "goal": "" if goal is None else str(goal),
+    }
+    form = PortfolioFilterForm(
+        data, agreements=portfolio_agreements(request.user), today=timezone.localdate()
+    )
+    if not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        raise bad_parameter(name, " ".join(str(e) for e in errors))
+    result = portfolio(user=request.user, filters=form.filters())
+    return {
+        "years": result.filters.years,
+        "agreements": [a.slug for a in result.filters.agreements],
+        "exact": result.exact,
+        "threshold": result.threshold,
+        "tables": [
+            {
+                "key": table.key,
+                "title": table.title,
+                "row_header": table.row_header,
+                "columns": table.columns,
+                "rows": [row.label for row in table.rows],
+                "row_keys": [row.key for row in table.rows],
+                "values": [[number(v) for v in row.values] for row in table.rows],
+                "note": table.note,
+            }
+            for table in result.tables
+        ],
+    }
+
+
 # --- evaluations --------------------------------------------------------------------
 
 
@@ -659,7 +720,7 @@ def activity_update(request: HttpRequest, pk: PathId, payload: schemas.ActivityU
                 updated.external_ref = new_ref
     except activity_services.ActivityInvalid as error:
         raise _invalid_activity(error) from error
-    except activity_services.EditConflict as error:
+    except EditConflict as error:
         raise Problem(
             "conflict",
             _("Die Aktivität wurde inzwischen geändert (jetzt Version %(version)s).")

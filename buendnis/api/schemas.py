@@ -213,3 +213,22 @@ class Problem(Schema):
     detail: str
     instance: str
     invalid_params: list[dict[str, str]] | None = None
+
+
+class PortfolioTableOut(Schema):
+    key: str
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[str]
+    row_keys: list[str]
+    values: list[list[Figure]] = Field(description="rows × columns, as the portfolio page")
+    note: str
+
+
+class PortfolioOut(Schema):
+    years: list[int]
+    agreements: list[str]
+    exact: bool = Field(description="true only when every figure is exact for the caller")
+    threshold: int
+    tables: list[PortfolioTableOut]

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, F, Func, QuerySet, Value
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
@@ -38,6 +38,14 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
         raise CursorInvalid(cursor) from error
 
 
+class Row(Func):
+    """A row value ``(a, b)``: compared as a whole, so an index on (a, b) can seek to it."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = ", "
+    output_field = DateTimeField()
+
+
 def keyset_page(
     activities: QuerySet[Activity], *, cursor: str | None, limit: int
 ) -> tuple[list[Activity], str | None]:
@@ -45,8 +53,11 @@ def keyset_page(
     activities = activities.order_by("-starts_at", "-id")
     if cursor:
         starts_at, pk = decode_cursor(cursor)
-        activities = activities.filter(
-            Q(starts_at__lt=starts_at) | Q(starts_at=starts_at, id__lt=pk)
+        # (starts_at, id) < (cursor): the same rows as "earlier, or as early with a lower id",
+        # but one condition the newest-first index seeks to instead of filtering every row
+        # (bench/api.py: at a million activities the deep page went from 11 ms to 0.2 ms).
+        activities = activities.alias(position=Row(F("starts_at"), F("id"))).filter(
+            position__lt=Row(Value(starts_at, output_field=DateTimeField()), Value(pk))
         )
     rows = list(
         activities.select_related("agreement", "format").prefetch_related(

@@ -16,6 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "counselling": can(user, Action.COUNSELLING_LOG),
             "people": can(user, Action.PEOPLE_LIST),
             "organisations": can(user, Action.ORGANISATION_MANAGE),
+            "audit": can(user, Action.AUDIT_VIEW),
+            "opendata": can(user, Action.OPENDATA_MANAGE),
+            "portfolio": can(user, Action.PORTFOLIO_VIEW),
         },
         "kreise_attribution": ATTRIBUTION,
     }

@@ -22,3 +22,18 @@ class KernForm(forms.Form):
             if isinstance(widget, forms.Select):
                 continue
             widget.attrs["class"] = "kern-form-input__input"
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden ``version`` an edit form sends back (see ``core.locking``)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class VersionedForm(KernForm):
+    """An edit form of a versioned record: it carries the version it was loaded with."""
+
+    version = version_field()
+
+    def expected_version(self) -> int:
+        """The version the edit began from; 0 (never stored) when the form did not send one."""
+        return self.cleaned_data.get("version") or 0

@@ -110,6 +110,15 @@ PROCESSING: dict[str, Processing] = {
         data_subjects="None beyond the organisation's public contact details",
         recipients="Everyone (public pages, calendar feeds)",
     ),
+    "opendata": Processing(
+        name="Open data (§ 6)",
+        purpose="Publish an agreement's protected yearly aggregates as a data package, "
+        "when the ministry decides so",
+        legal_basis="Art. 6(1)(e) GDPR; the published tables hold no personal data",
+        data_subjects="Ministry officers who switch a publication on or off",
+        recipients="Everyone (the published package); the decisions: the ministry and the "
+        "installation admin",
+    ),
     "operations": Processing(
         name="Running the installation",
         purpose="Background tasks, daily schedules, health checks",
@@ -184,6 +193,8 @@ RETENTION: dict[str, str] = {
     "operations": "Task records `BUENDNIS_TASKS_KEEP_DAYS` (14) days; one row per schedule "
     "and worker, overwritten",
     "public": "Until the organisation changes or withdraws it",
+    "audit": "For the installation's lifetime: append-only, never changed or deleted; a "
+    "pseudonymised person's entries show the pseudonym (docs/audit.md)",
 }
 
 
@@ -245,6 +256,15 @@ MODELS: dict[str, Stored] = {
         usage="created_at last_used_at",
         technical="revoked_at",
     ),
+    "audit.AuditEntry": _m(
+        "accounts",
+        "audit",
+        actor="actor at",
+        work_text="object_label changes",
+        technical="sequence organisation agreement action object_type object_id request_id "
+        "previous_hash hash",
+    ),
+    "audit.ChainHead": _m("accounts", "audit", technical="id sequence hash"),
     "sessions.Session": _m(
         "accounts", "session", credentials="session_key session_data", technical="expire_date"
     ),
@@ -268,7 +288,7 @@ MODELS: dict[str, Stored] = {
         "agreement",
         content="slug title subtitle topic place signed_on presented_on in_force_on_override note "
         "organisations",
-        technical="status created_at",
+        technical="status created_at framework_revision",
     ),
     "agreements.AgreementPartner": _m(
         "agreements", "agreement", content="agreement organisation role position"
@@ -328,7 +348,7 @@ MODELS: dict[str, Stored] = {
         "activities",
         "agreement",
         content="agreement key name description",
-        technical="status status_since",
+        technical="status status_since version",
     ),
     "activities.FormatStatusChange": _m(
         "activities", "agreement", content="format status changed_on", actor="changed_by"
@@ -366,10 +386,12 @@ MODELS: dict[str, Stored] = {
         counselling="date channel sought_by kind topics languages duration_minutes "
         "first_contact referral",
         counselling_note="note",
-        technical="created_at updated_at",
+        technical="created_at updated_at version",
     ),
     # --- feedback ---------------------------------------------------------------------
-    "feedback.Questionnaire": _m("feedback", "agreement", content="agreement key name description"),
+    "feedback.Questionnaire": _m(
+        "feedback", "agreement", content="agreement key name description", technical="version"
+    ),
     "feedback.QuestionnaireVersion": _m(
         "feedback",
         "agreement",
@@ -399,7 +421,7 @@ MODELS: dict[str, Stored] = {
         content="agreement period_kind starts_on ends_on snapshot meeting_on",
         named_person="meeting_participants",
         actor="created_at created_by frozen_at agreed_on",
-        technical="status",
+        technical="status meeting_version",
     ),
     "evaluation.EvaluationEvent": _m(
         "evaluation",
@@ -417,6 +439,7 @@ MODELS: dict[str, Stored] = {
         content="evaluation goal",
         work_text="worked not_worked reasons ministry_comment",
         actor="updated_at updated_by",
+        technical="version comment_version",
     ),
     "evaluation.Adjustment": _m(
         "evaluation",
@@ -424,7 +447,7 @@ MODELS: dict[str, Stored] = {
         content="evaluation goal what responsible due_on",
         named_person="responsible_person",
         work_text="outcome",
-        technical="status created_at updated_at",
+        technical="status created_at updated_at version",
     ),
     "evaluation.ManualValue": _m(
         "evaluation",
@@ -461,6 +484,13 @@ MODELS: dict[str, Stored] = {
         content="activity public invitation translations address online_link accessibility "
         "registration registration_note",
         technical="revision published_at updated_at",
+    ),
+    # --- open data --------------------------------------------------------------------
+    "opendata.Decision": _m(
+        "opendata",
+        "agreement",
+        content="agreement year published",
+        actor="decided_by decided_at",
     ),
     # --- operations -------------------------------------------------------------------
     "operations.WorkerHeartbeat": _m(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from buendnis.activities.forms import LANGUAGES
 from buendnis.activities.models import NetworkPartner
 from buendnis.agreements.models import Agreement
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, VersionedForm
 from buendnis.counselling.models import NOTE_MAX_LENGTH, Contact, Topic
 from buendnis.counselling.services import MAX_DURATION_MINUTES, ContactData
 
@@ -21,7 +21,7 @@ def _with_empty(choices: list) -> list:
     return [("", KernForm.empty_label), *choices]
 
 
-class ContactForm(KernForm):
+class ContactForm(VersionedForm):
     sought_by = forms.ChoiceField(
         label=_("Wer suchte Rat?"), choices=_with_empty(Contact.SoughtBy.choices)
     )
@@ -130,6 +130,7 @@ class ContactForm(KernForm):
 
 def initial_from_contact(contact: Contact) -> dict[str, Any]:
     return {
+        "version": contact.version,
         "sought_by": contact.sought_by,
         "kind": contact.kind,
         "duration_minutes": contact.duration_minutes,

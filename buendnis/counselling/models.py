@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from buendnis.accounts.models import Organisation
 from buendnis.activities.models import NetworkPartner
 from buendnis.agreements.models import Agreement
+from buendnis.core.locking import Versioned
 
 NOTE_MAX_LENGTH = 500
 
@@ -41,7 +42,7 @@ class Topic(models.Model):
         return self.name
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """One counselling contact, entered by the counsellor who held it."""
 
     class Channel(models.TextChoices):

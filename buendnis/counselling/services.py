@@ -12,8 +12,11 @@ from buendnis.accounts.models import Organisation, User
 from buendnis.activities.forms import LANGUAGES
 from buendnis.activities.models import NetworkPartner
 from buendnis.agreements.models import Agreement
+from buendnis.audit.recording import batch as audit_batch
 from buendnis.core.identifiers import identifier_labels
+from buendnis.core.locking import claim_version
 from buendnis.counselling.models import Contact, Topic
+from buendnis.evaluation.locks import check_unlocked
 
 DEFAULT_TOPICS = [
     "Aufenthaltsrecht",
@@ -146,24 +149,40 @@ def _apply(contact: Contact, data: ContactData) -> None:
 def contact_create(
     *, data: ContactData, agreement: Agreement, organisation: Organisation, counsellor: User
 ) -> Contact:
+    """Log a contact; raises ``PeriodLocked`` when its date lies in an agreed period."""
     if errors := validate_contact(data, agreement=agreement, organisation=organisation):
         raise ContactInvalid(errors)
+    check_unlocked(agreement_id=agreement.pk, day=data.date)
     contact = Contact(agreement=agreement, organisation=organisation, counsellor=counsellor)
     _apply(contact, data)
-    contact.save()
-    contact.topics.set(data.topic_ids)
+    with audit_batch():  # one entry: the contact with its topics
+        contact.save()
+        contact.topics.set(data.topic_ids)
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: ContactData) -> Contact:
+def contact_update(
+    *, contact: Contact, data: ContactData, expected_version: int | None = None
+) -> Contact:
+    """Save a correction unless someone saved the contact since it was loaded.
+
+    Raises ``EditConflict`` for a stale edit and ``PeriodLocked`` when the old or the new
+    date lies in an agreed period; nothing is written then. Without ``expected_version``
+    (scripts, tests) the edit is based on ``contact`` as passed.
+    """
     errors = validate_contact(data, agreement=contact.agreement, organisation=contact.organisation)
     if errors:
         raise ContactInvalid(errors)
-    _apply(contact, data)
-    contact.save()
-    contact.topics.set(data.topic_ids)
-    return contact
+    expected = contact.version if expected_version is None else expected_version
+    current = claim_version(Contact, pk=contact.pk, expected=expected)
+    for day in {current.date, data.date}:
+        check_unlocked(agreement_id=current.agreement_id, day=day)
+    _apply(current, data)
+    with audit_batch():  # one entry: the contact with its topics
+        current.save()
+        current.topics.set(data.topic_ids)
+    return current
 
 
 # --- retention (GDPR storage limitation) ----------------------------------------------

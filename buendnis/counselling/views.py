@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.policy import Action, can, organisation_ids, requires, visible_agreements
 from buendnis.agreements.models import Agreement
+from buendnis.core.conflict import conflict_response
 from buendnis.core.fragments import FRAGMENT_SECONDS, digest
+from buendnis.core.locking import EditConflict
 from buendnis.counselling import selectors, services
 from buendnis.counselling.export import statistics_response
 from buendnis.counselling.forms import (
@@ -22,6 +25,7 @@ from buendnis.counselling.forms import (
     initial_from_contact,
 )
 from buendnis.counselling.models import Contact
+from buendnis.evaluation.locks import PeriodLocked
 
 PAGE_SIZE = 50
 
@@ -53,12 +57,15 @@ def _form(request: HttpRequest, agreement: Agreement, **kwargs: Any) -> ContactF
 
 
 def _save(form: ContactForm, save: Any) -> Contact | None:
+    """Call the service; its refusals become form errors (a conflict is the caller's)."""
     try:
         return save(form.to_data())
     except services.ContactInvalid as invalid:
         for name, problems in invalid.errors.items():
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
+    except PeriodLocked as lock:
+        form.add_error("date", str(lock))
     return None
 
 
@@ -120,7 +127,23 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, contact.agreement, data=request.POST or None, initial=initial_from_contact(contact)
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda data: services.contact_update(contact=contact, data=data))
+        try:
+            saved = _save(
+                form,
+                lambda data: services.contact_update(
+                    contact=contact, data=data, expected_version=form.expected_version()
+                ),
+            )
+        except EditConflict as conflict:
+            return conflict_response(
+                request,
+                mine=form,
+                stored=initial_from_contact(conflict.current),
+                version=conflict.current_version,
+                what=_("diesen Beratungskontakt"),
+                back=reverse("counselling:list"),
+                skip=("topic_search",),
+            )
         if saved is not None:
             messages.success(request, _("Der Beratungskontakt ist gespeichert."))
             return redirect("counselling:list")
@@ -137,10 +160,12 @@ def topic_list(request: HttpRequest, agreement: str) -> HttpResponse:
             services.topics_setup(agreement=agreement_obj)
             return redirect("counselling:topics", agreement=agreement_obj.slug)
         if "toggle" in request.POST:
-            topic = get_object_or_404(
-                agreement_obj.counselling_topics, pk=request.POST.get("toggle")
-            )
-            services.topic_set_active(topic=topic, active=not topic.active)
+            # the button says which state it wants, so two clicks on one stale page agree
+            # instead of switching the topic back and forth
+            pk, _sep, wanted = request.POST["toggle"].partition("-")
+            topic = get_object_or_404(agreement_obj.counselling_topics, pk=pk)
+            active = wanted == "1" if wanted in ("0", "1") else not topic.active
+            services.topic_set_active(topic=topic, active=active)
             return redirect("counselling:topics", agreement=agreement_obj.slug)
         if form.is_valid():
             try:

@@ -5,9 +5,11 @@ its page or export runs it, while ``core.disclosure.record`` notes each figure: 
 agreement page's yearly figures, the counselling statistics by month and by quarter (the
 page, its CSV and its XLSX read the same selector), the feedback results with the format
 comparison and the indicator shares, the REST API's aggregate endpoints
-(``api.disclosure``), and the § 8 report's ministry copy — every table,
-fact and indicator — for each calendar year, the agreement years around it, and date
-ranges that differ by a month. ``core.disclosure.audit`` then lays all of it side by side.
+(``api.disclosure``), the open-data package's tables (``opendata.tables``), the § 6
+portfolio across the persona's agreements (``portfolio.disclosure``), and the § 8 report's
+ministry copy — every table, fact and indicator — for each calendar year, the agreement
+years around it, and date ranges that differ by a month. ``core.disclosure.audit`` then
+lays all of it side by side.
 """
 
 import datetime
@@ -139,6 +141,11 @@ def collect(
         from buendnis.api.disclosure import api_outputs
 
         per_viewer += api_outputs(agreement, year)
+        # Open data (issue 15): the package's tables, the same for everyone. Collected for
+        # every year, published or not, so the audit proves a year safe before it goes out.
+        from buendnis.opendata.tables import tables as opendata_tables
+
+        shared.append((f"Offene Daten {year}", lambda y=year: opendata_tables(agreement, y)))
         for period in report_periods(agreement, year):
             shared.append(
                 (
@@ -148,6 +155,11 @@ def collect(
                     ),
                 )
             )
+    # § 6 portfolio (issue 15): every table across the persona's agreements, as the page,
+    # its exports and the API show it.
+    from buendnis.portfolio.disclosure import portfolio_outputs
+
+    per_viewer += portfolio_outputs(agreement, years)
     for persona in personas(agreement):
         for name, run in per_viewer:
             with recording(f"{name} – {persona.label}", collection):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, VersionedForm
 from buendnis.evaluation.models import Adjustment, Evaluation
 from buendnis.evaluation.periods import (
     AGREEMENT_YEAR,
@@ -128,13 +128,13 @@ class PeriodForm(KernForm):
         return None
 
 
-class ReflectionForm(KernForm):
+class ReflectionForm(VersionedForm):
     worked = _text(_("Was hat funktioniert?"))
     not_worked = _text(_("Was hat nicht funktioniert?"))
     reasons = _text(_("Warum?"))
 
 
-class CommentForm(KernForm):
+class CommentForm(VersionedForm):
     comment = _text(_("Kommentar des Ministeriums"), rows=4)
 
 
@@ -146,7 +146,7 @@ class ReopenForm(KernForm):
     reason = _text(_("Begründung"), required=True, rows=3)
 
 
-class MeetingForm(KernForm):
+class MeetingForm(VersionedForm):
     meeting_on = forms.DateField(
         label=_("Datum des Auswertungsgesprächs"), required=False, widget=_date_input()
     )
@@ -176,14 +176,14 @@ class AdjustmentForm(KernForm):
         self.fields["responsible"].label_from_instance = lambda o: o.display_name
 
 
-class AdjustmentStatusForm(KernForm):
+class AdjustmentStatusForm(VersionedForm):
     """Tracking an adjustment to closure: its status and what came of it."""
 
     status = forms.ChoiceField(label=_("Stand"), choices=Adjustment.Status.choices)
     outcome = _text(_("Ergebnis"), rows=2)
 
 
-class AdjustmentEditForm(AdjustmentForm):
+class AdjustmentEditForm(VersionedForm, AdjustmentForm):
     """The whole adjustment, while its evaluation is not agreed."""
 
     status = forms.ChoiceField(label=_("Stand"), choices=Adjustment.Status.choices)
@@ -200,6 +200,7 @@ class ManualValueForm(KernForm):
 def adjustment_initial(adjustment: Adjustment) -> dict[str, Any]:
     """The form values of an existing adjustment."""
     return {
+        "version": adjustment.version,
         "goal": adjustment.goal_id,
         "what": adjustment.what,
         "responsible": adjustment.responsible_id,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.activities.models import Format, Kreis, ReachCategory
 from buendnis.agreements.models import Agreement, Indicator
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import VersionedForm
 from buendnis.counselling.models import Contact, Topic
 from buendnis.feedback.models import Question
 
@@ -75,7 +75,7 @@ def _checkboxes(label: Any, choices: list[tuple[str, str]]) -> forms.MultipleCho
     )
 
 
-class GoalForm(KernForm):
+class GoalForm(VersionedForm):
     code = forms.CharField(
         label=_("Kürzel"), max_length=20, help_text=_("Zum Beispiel „Z6“; bleibt, sobald es gilt.")
     )
@@ -85,7 +85,7 @@ class GoalForm(KernForm):
     )
 
 
-class IndicatorForm(KernForm):
+class IndicatorForm(VersionedForm):
     """One indicator: what it is, where its value comes from, and its target per year."""
 
     goal = forms.ChoiceField(label=_("Ziel"), required=False)

@@ -1,9 +1,11 @@
-"""§ 8: an agreed evaluation locks its period's activities until a coordinator reopens it.
+"""§ 8: an agreed evaluation locks its period until a coordinator reopens it.
 
 A period is locked while its evaluation is agreed and has no open reopening. Reopening needs
 a reason; both reopening and locking again are recorded as evaluation events (who, when,
-why). The activity services ask ``check_unlocked`` before every write; the import loads the
-locked periods once with ``locked_evaluations`` and checks each row with ``locking_in``.
+why). ``check_unlocked`` is the one test every write of dated records asks: activities,
+counselling contacts (their old and new date) and feedback answers (the activity's date).
+The import loads the locked periods once with ``locked_evaluations`` and checks each row
+with ``locking_in``.
 """
 
 import datetime
@@ -23,12 +25,16 @@ class LockError(Exception):
     """A lock rule was broken; the message says which, in German."""
 
 
-class ActivityLocked(LockError):
-    """The activity's period is evaluated and locked; ``evaluation`` is the locking one."""
+class PeriodLocked(LockError):
+    """The day's period is evaluated and locked; ``evaluation`` is the locking one."""
 
     def __init__(self, evaluation: Evaluation) -> None:
         super().__init__(locked_message(evaluation))
         self.evaluation = evaluation
+
+
+# the name the activity pages and the API have always caught
+ActivityLocked = PeriodLocked
 
 
 def locked_message(evaluation: Evaluation) -> str:
@@ -73,7 +79,7 @@ def locking_evaluation(*, agreement_id: int, day: datetime.date) -> Evaluation |
 
 
 def check_unlocked(*, agreement_id: int, day: datetime.date) -> None:
-    """Raise ``ActivityLocked`` when ``day`` lies in a locked period of the agreement."""
+    """Raise ``PeriodLocked`` when ``day`` lies in a locked period of the agreement."""
     evaluation = locking_evaluation(agreement_id=agreement_id, day=day)
     if evaluation is not None:
         raise ActivityLocked(evaluation)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.core.locking import Versioned
 
 if TYPE_CHECKING:
     from buendnis.evaluation.periods import Period
@@ -49,6 +50,8 @@ class Evaluation(models.Model):
     agreed_on = models.DateField(_("Vereinbart am"), null=True, blank=True)
     meeting_on = models.DateField(_("Datum des Auswertungsgesprächs"), null=True, blank=True)
     meeting_participants = models.TextField(_("Teilnehmende des Gesprächs"), blank=True)
+    # optimistic locking of the meeting record (core.locking); the workflow has row locks
+    meeting_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -132,8 +135,13 @@ class Approval(models.Model):
         return f"{self.organisation} – {self.at:%Y-%m-%d}"
 
 
-class GoalReflection(models.Model):
-    """Per goal: what worked, what did not and why; and the ministry's comment."""
+class GoalReflection(Versioned):
+    """Per goal: what worked, what did not and why; and the ministry's comment.
+
+    The partners' reflection and the ministry's comment are written by different people, so
+    each has its own version: ``version`` for the reflection, ``comment_version`` for the
+    comment (``core.locking``).
+    """
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reflections")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
@@ -141,6 +149,7 @@ class GoalReflection(models.Model):
     not_worked = models.TextField(_("Was hat nicht funktioniert?"), blank=True)
     reasons = models.TextField(_("Warum?"), blank=True)
     ministry_comment = models.TextField(_("Kommentar des Ministeriums"), blank=True)
+    comment_version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -156,7 +165,7 @@ class GoalReflection(models.Model):
         return f"{self.evaluation} – {self.goal.code}"
 
 
-class Adjustment(models.Model):
+class Adjustment(Versioned):
     """An agreed change: what, who is responsible, by when — tracked until it is closed."""
 
     class Status(models.TextChoices):

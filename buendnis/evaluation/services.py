@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.policy import organisation_ids
 from buendnis.agreements.models import Agreement, Goal
+from buendnis.core.locking import claim_version
 from buendnis.evaluation.models import (
     Adjustment,
     Approval,
@@ -80,6 +81,11 @@ def _require_editable(evaluation: Evaluation) -> None:
 def _require_goal_of(evaluation: Evaluation, goal: Goal | None) -> None:
     if goal is not None and goal.agreement_id != evaluation.agreement_id:
         raise EvaluationInvalid(_("Das Ziel gehört zu einer anderen Vereinbarung."))
+
+
+def _or(expected_version: int | None, loaded: int) -> int:
+    """The version an edit is based on: the form's, else the record as the caller holds it."""
+    return loaded if expected_version is None else expected_version
 
 
 def partner_organisation_ids(agreement: Agreement) -> set[int]:
@@ -201,48 +207,81 @@ def reflection_save(
     not_worked: str,
     reasons: str,
     by: User | None,
+    expected_version: int | None = None,
 ) -> GoalReflection:
-    """The partners' reflection on one goal: what worked, what did not, and why."""
+    """The partners' reflection on one goal: what worked, what did not, and why.
+
+    ``expected_version`` is the reflection's version when the form was loaded (1 before the
+    first save); a stale one raises ``EditConflict``. Without it (scripts, tests) the save
+    applies to the stored reflection as it is.
+    """
     texts = {
         "worked": _text(worked, _("Was hat funktioniert?")),
         "not_worked": _text(not_worked, _("Was hat nicht funktioniert?")),
         "reasons": _text(reasons, _("Warum?")),
     }
     reflection = _reflection(evaluation, goal)
+    reflection = claim_version(
+        GoalReflection, pk=reflection.pk, expected=_or(expected_version, reflection.version)
+    )
     for name, value in texts.items():
         setattr(reflection, name, value)
     reflection.updated_by = by
-    reflection.save(update_fields=[*texts, "updated_by", "updated_at"])
+    reflection.save(update_fields=[*texts, "version", "updated_by", "updated_at"])
     return reflection
 
 
 @transaction.atomic
 def ministry_comment_save(
-    *, evaluation: Evaluation, goal: Goal, comment: str, by: User | None
+    *,
+    evaluation: Evaluation,
+    goal: Goal,
+    comment: str,
+    by: User | None,
+    expected_version: int | None = None,
 ) -> GoalReflection:
-    """The ministry's comment on one goal (an empty comment removes it)."""
+    """The ministry's comment on one goal (an empty comment removes it); stale: conflict."""
     comment = _text(comment, _("Kommentar des Ministeriums"))
     reflection = _reflection(evaluation, goal)
+    reflection = claim_version(
+        GoalReflection,
+        pk=reflection.pk,
+        expected=_or(expected_version, reflection.comment_version),
+        field="comment_version",
+    )
     reflection.ministry_comment = comment
     reflection.updated_by = by
-    reflection.save(update_fields=["ministry_comment", "updated_by", "updated_at"])
+    reflection.save(
+        update_fields=["ministry_comment", "comment_version", "updated_by", "updated_at"]
+    )
     return reflection
 
 
 @transaction.atomic
 def meeting_save(
-    *, evaluation: Evaluation, meeting_on: datetime.date | None, participants: str
+    *,
+    evaluation: Evaluation,
+    meeting_on: datetime.date | None,
+    participants: str,
+    expected_version: int | None = None,
 ) -> Evaluation:
-    """Date and participants of the evaluation meeting."""
+    """Date and participants of the evaluation meeting; a stale edit raises ``EditConflict``."""
     _require_editable(evaluation)
     participants = _text(participants, _("Teilnehmende des Gesprächs"))
     if meeting_on is not None and meeting_on < evaluation.starts_on:
         raise EvaluationInvalid(
             _("Das Gespräch kann nicht vor Beginn des ausgewerteten Zeitraums stattfinden.")
         )
+    stored = claim_version(
+        Evaluation,
+        pk=evaluation.pk,
+        expected=_or(expected_version, evaluation.meeting_version),
+        field="meeting_version",
+    )
+    evaluation.meeting_version = stored.meeting_version
     evaluation.meeting_on = meeting_on
     evaluation.meeting_participants = participants
-    evaluation.save(update_fields=["meeting_on", "meeting_participants"])
+    evaluation.save(update_fields=["meeting_on", "meeting_participants", "meeting_version"])
     return evaluation
 
 
@@ -303,15 +342,23 @@ def adjustment_update(
     status: str,
     outcome: str,
     by: User | None,
+    expected_version: int | None = None,
     goal: Goal | _Keep | None = KEEP,
     what: str | _Keep = KEEP,
     responsible: Organisation | _Keep = KEEP,
     responsible_person: str | _Keep = KEEP,
     due_on: datetime.date | _Keep = KEEP,
 ) -> Adjustment:
-    """Track an adjustment (status, outcome: any time); its content only while not agreed."""
+    """Track an adjustment (status, outcome: any time); its content only while not agreed.
+
+    A stale edit (``expected_version`` no longer the stored one) raises ``EditConflict``.
+    """
     if status not in Adjustment.Status.values:
         raise EvaluationInvalid(_("Unbekannter Stand der Anpassung."))
+    stored = claim_version(
+        Adjustment, pk=adjustment.pk, expected=_or(expected_version, adjustment.version)
+    )
+    adjustment.version = stored.version
     evaluation = adjustment.evaluation
     content: dict[str, Any] = {
         "goal": goal,
@@ -341,5 +388,5 @@ def adjustment_update(
     adjustment.outcome = _text(outcome, _("Ergebnis"))
     for name, value in changes.items():
         setattr(adjustment, name, value)
-    adjustment.save(update_fields=["status", "outcome", "updated_at", *changes])
+    adjustment.save(update_fields=["status", "outcome", "version", "updated_at", *changes])
     return adjustment

@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, can
 from buendnis.agreements.models import Agreement
+from buendnis.core.conflict import conflict_response
+from buendnis.core.locking import EditConflict
 from buendnis.evaluation import locks, selectors
 from buendnis.evaluation.manual import ManualValueInvalid
 from buendnis.evaluation.models import Evaluation
@@ -71,12 +74,32 @@ def edit_page(
     *,
     success: str,
     done: Callable[[], HttpResponse] | None = None,
+    stored: Callable[[Any], dict[str, Any]] | None = None,
+    what: str = "",
     **page: Any,
 ) -> HttpResponse:
-    """Post/redirect/get: a valid form goes to the service; its refusal becomes a form error."""
+    """Post/redirect/get: a valid form goes to the service; its refusal becomes a form error.
+
+    The service gets the cleaned data without ``version``; a stale edit (``EditConflict``)
+    is answered with the shared 409 page, ``stored`` giving the stored record's form values.
+    """
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            save({k: v for k, v in form.cleaned_data.items() if k != "version"})
+        except EditConflict as conflict:
+            if stored is None:
+                raise
+            return conflict_response(
+                request,
+                mine=form,
+                stored=stored(conflict.current),
+                version=conflict.current_version,
+                what=what,
+                back=reverse(
+                    "evaluation:detail",
+                    kwargs={"slug": evaluation.agreement.slug, "period": evaluation.period.key},
+                ),
+            )
         except REFUSALS as refusal:
             form.add_error(None, str(refusal))
         else:

@@ -9,8 +9,10 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +20,8 @@ from django.views.decorators.http import require_POST
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.agreements import framework
 from buendnis.agreements.models import Agreement, FrameworkVersion, Indicator
+from buendnis.core.conflict import conflict_response
+from buendnis.core.locking import EditConflict
 from buendnis.evaluation.engine import STATUS_LABELS, IndicatorValue, indicator_value
 from buendnis.evaluation.framework_forms import (
     GoalForm,
@@ -97,7 +101,13 @@ def _goal_rows(
 @requires(Action.FRAMEWORK_VIEW)
 def framework_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """The framework in effect, the change under way and every earlier version."""
-    agreement = _agreement(request, slug, Action.FRAMEWORK_VIEW)
+    return _overview_page(request, _agreement(request, slug, Action.FRAMEWORK_VIEW))
+
+
+def _overview_page(
+    request: HttpRequest, agreement: Agreement, *, status: int = 200, reason: str = ""
+) -> HttpResponse:
+    """The overview; with 409 after a stale act, keeping the reason the user typed."""
     current = framework.framework_content(agreement=agreement)
     open_version = framework.open_version(agreement=agreement)
     pending: list[Any] = []
@@ -132,8 +142,46 @@ def framework_overview(request: HttpRequest, slug: str) -> HttpResponse:
         "history": agreement.framework_versions.exclude(status=Status.DRAFT).prefetch_related(
             "approvals__organisation"
         ),
+        "reason": reason,
     }
-    return render(request, "evaluation/framework.html", context)
+    return render(request, "evaluation/framework.html", context, status=status)
+
+
+def _stale(request: HttpRequest, agreement: Agreement, conflict: EditConflict) -> HttpResponse:
+    """409: the framework changed since the page was shown; show it as it is now."""
+    messages.error(
+        request,
+        _(
+            "Der Wirkungsrahmen wurde inzwischen geändert. Es wurde nichts gespeichert; "
+            "bitte prüfen Sie den aktuellen Stand."
+        ),
+    )
+    agreement.framework_revision = conflict.current_version
+    return _overview_page(request, agreement, status=409, reason=request.POST.get("reason", ""))
+
+
+def _posted_revision(request: HttpRequest) -> int:
+    """The framework revision the page was loaded with (0, always stale, when missing)."""
+    posted = request.POST.get("version", "")
+    return int(posted) if posted.isdigit() else 0
+
+
+def _entry_conflict(
+    request: HttpRequest,
+    agreement: Agreement,
+    form: Form,
+    conflict: EditConflict,
+    stored: dict[str, Any],
+) -> HttpResponse:
+    """The shared 409 page for a goal or indicator changed since the form was loaded."""
+    return conflict_response(
+        request,
+        mine=form,
+        stored=stored,
+        version=conflict.current_version,
+        what=_("den Wirkungsrahmen"),
+        back=reverse("evaluation:framework", args=[agreement.slug]),
+    )
 
 
 def _draft(request: HttpRequest, agreement: Agreement) -> FrameworkVersion | None:
@@ -153,7 +201,7 @@ def goal_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpR
     entry = next((g for g in goals if g["code"] == code), None)
     if code is not None and entry is None:
         raise Http404
-    initial = entry or {"code": f"Z{len(goals) + 1}"}
+    initial = {**(entry or {"code": f"Z{len(goals) + 1}"}), "version": agreement.framework_revision}
     form = GoalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = _draft(request, agreement)
@@ -166,7 +214,14 @@ def goal_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpR
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
                 original_code=code,
+                expected_revision=form.expected_version(),
             )
+        except EditConflict as conflict:
+            goals_now = _content(agreement)["goals"]
+            stored = next(
+                (g for g in goals_now if g["code"] == (code or form.cleaned_data["code"])), {}
+            )
+            return _entry_conflict(request, agreement, form, conflict, stored)
         except framework.FrameworkRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -238,6 +293,7 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
     if code is not None and entry is None:
         raise Http404
     initial = indicator_initial(entry) if entry else {"goal": request.GET.get("ziel", "")}
+    initial["version"] = agreement.framework_revision
     years = target_years([int(y) for y in (entry or {}).get("targets", {})])
     form = IndicatorForm(
         request.POST or None,
@@ -261,8 +317,17 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
                 return _overview(agreement)
             try:
                 framework.framework_put_indicator(
-                    version=version, indicator=data, original_code=code
+                    version=version,
+                    indicator=data,
+                    original_code=code,
+                    expected_revision=form.expected_version(),
                 )
+            except EditConflict as conflict:
+                now = _content(agreement)["indicators"]
+                wanted = code or data["code"]
+                stored = next((i for i in now if i["code"] == wanted), None)
+                stored_values = indicator_initial(stored) if stored else {}
+                return _entry_conflict(request, agreement, form, conflict, stored_values)
             except framework.FrameworkRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -298,7 +363,10 @@ def framework_propose(request: HttpRequest, slug: str, version: int) -> HttpResp
             reason=request.POST.get("reason", ""),
             by=request.user,
             organisations=_own_partners(request, agreement),
+            expected_revision=_posted_revision(request),
         )
+    except EditConflict as conflict:
+        return _stale(request, agreement, conflict)
     except framework.FrameworkRefused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -317,7 +385,13 @@ def framework_propose(request: HttpRequest, slug: str, version: int) -> HttpResp
 def framework_discard(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     """Throw the draft away."""
     agreement = _agreement(request, slug, Action.FRAMEWORK_EDIT)
-    framework.framework_discard(version=_open(agreement, version, Status.DRAFT))
+    try:
+        framework.framework_discard(
+            version=_open(agreement, version, Status.DRAFT),
+            expected_revision=_posted_revision(request),
+        )
+    except EditConflict as conflict:
+        return _stale(request, agreement, conflict)
     messages.success(request, _("Der Entwurf ist verworfen; es gilt der bisherige Stand."))
     return _overview(agreement)
 
@@ -328,10 +402,16 @@ def framework_approve(request: HttpRequest, slug: str, version: int) -> HttpResp
     """Agree to the proposal for the user's partner organisation(s)."""
     agreement = _agreement(request, slug, Action.FRAMEWORK_APPROVE)
     proposal = _open(agreement, version, Status.PROPOSED)
-    for organisation in _own_partners(request, agreement):
-        proposal = framework.framework_approve(
-            version=proposal, organisation=organisation, by=request.user
-        )
+    try:
+        for organisation in _own_partners(request, agreement):
+            proposal = framework.framework_approve(
+                version=proposal,
+                organisation=organisation,
+                by=request.user,
+                expected_revision=_posted_revision(request),
+            )
+    except EditConflict as conflict:
+        return _stale(request, agreement, conflict)
     if proposal.status == Status.AGREED:
         messages.success(request, _("Alle Partner haben zugestimmt; die Änderung gilt ab sofort."))
     else:
@@ -344,6 +424,12 @@ def framework_approve(request: HttpRequest, slug: str, version: int) -> HttpResp
 def framework_withdraw(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     """Take the proposal back into draft (either party); agreements given lapse."""
     agreement = _agreement(request, slug, Action.FRAMEWORK_APPROVE)
-    framework.framework_withdraw(version=_open(agreement, version, Status.PROPOSED))
+    try:
+        framework.framework_withdraw(
+            version=_open(agreement, version, Status.PROPOSED),
+            expected_revision=_posted_revision(request),
+        )
+    except EditConflict as conflict:
+        return _stale(request, agreement, conflict)
     messages.success(request, _("Die Änderung ist zurück im Entwurf."))
     return _overview(agreement)

@@ -1,5 +1,7 @@
 """Pages where the partners write the evaluation: reflection, comments, meeting, adjustments."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +22,7 @@ from buendnis.evaluation.forms import (
     adjustment_initial,
 )
 from buendnis.evaluation.manual import manual_value_set
-from buendnis.evaluation.models import Adjustment, Evaluation, ManualValue
+from buendnis.evaluation.models import Adjustment, Evaluation, GoalReflection, ManualValue
 from buendnis.evaluation.views_common import (
     agreement_for_user,
     edit_page,
@@ -34,6 +36,28 @@ def _goal(evaluation: Evaluation, code: str) -> Goal:
     return get_object_or_404(Goal, agreement=evaluation.agreement, code=code)
 
 
+# a reflection not written yet starts at version 1 when it is first stored
+def _reflection_initial(reflection: GoalReflection | None) -> dict[str, Any]:
+    if reflection is None:
+        return {"version": 1}
+    names = ("version", "worked", "not_worked", "reasons")
+    return {name: getattr(reflection, name) for name in names}
+
+
+def _comment_initial(reflection: GoalReflection | None) -> dict[str, Any]:
+    if reflection is None:
+        return {"version": 1, "comment": ""}
+    return {"version": reflection.comment_version, "comment": reflection.ministry_comment}
+
+
+def _meeting_initial(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "version": evaluation.meeting_version,
+        "meeting_on": evaluation.meeting_on,
+        "participants": evaluation.meeting_participants,
+    }
+
+
 @requires(Action.EVALUATION_WRITE)
 def reflection_edit(request: HttpRequest, slug: str, period: str, goal: str) -> HttpResponse:
     evaluation = evaluation_for_user(request, slug, period, Action.EVALUATION_WRITE)
@@ -41,15 +65,20 @@ def reflection_edit(request: HttpRequest, slug: str, period: str, goal: str) -> 
     if refused := refuse_if_locked(request, evaluation):
         return refused
     current = evaluation.reflections.filter(goal=goal_obj).first()
-    names = ("worked", "not_worked", "reasons")
-    initial = {name: getattr(current, name) for name in names} if current else {}
+    form = ReflectionForm(request.POST or None, initial=_reflection_initial(current))
     return edit_page(
         request,
         evaluation,
-        ReflectionForm(request.POST or None, initial=initial),
+        form,
         lambda data: services.reflection_save(
-            evaluation=evaluation, goal=goal_obj, by=request.user, **data
+            evaluation=evaluation,
+            goal=goal_obj,
+            by=request.user,
+            expected_version=form.expected_version(),
+            **data,
         ),
+        stored=_reflection_initial,
+        what=_("diese Reflexion"),
         success=_("Die Reflexion ist gespeichert."),
         title=_("Reflexion zu %(goal)s") % {"goal": f"{goal_obj.code} {goal_obj.title}"},
         submit=_("Reflexion speichern"),
@@ -63,14 +92,20 @@ def ministry_comment_edit(request: HttpRequest, slug: str, period: str, goal: st
     if refused := refuse_if_locked(request, evaluation):
         return refused
     current = evaluation.reflections.filter(goal=goal_obj).first()
-    initial = {"comment": current.ministry_comment if current else ""}
+    form = CommentForm(request.POST or None, initial=_comment_initial(current))
     return edit_page(
         request,
         evaluation,
-        CommentForm(request.POST or None, initial=initial),
+        form,
         lambda data: services.ministry_comment_save(
-            evaluation=evaluation, goal=goal_obj, by=request.user, **data
+            evaluation=evaluation,
+            goal=goal_obj,
+            by=request.user,
+            expected_version=form.expected_version(),
+            **data,
         ),
+        stored=_comment_initial,
+        what=_("diesen Kommentar"),
         success=_("Der Kommentar ist gespeichert."),
         title=_("Kommentar zu %(goal)s") % {"goal": f"{goal_obj.code} {goal_obj.title}"},
         submit=_("Kommentar speichern"),
@@ -82,12 +117,16 @@ def meeting_edit(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     evaluation = evaluation_for_user(request, slug, period, Action.EVALUATION_WRITE)
     if refused := refuse_if_locked(request, evaluation):
         return refused
-    initial = {"meeting_on": evaluation.meeting_on, "participants": evaluation.meeting_participants}
+    form = MeetingForm(request.POST or None, initial=_meeting_initial(evaluation))
     return edit_page(
         request,
         evaluation,
-        MeetingForm(request.POST or None, initial=initial),
-        lambda data: services.meeting_save(evaluation=evaluation, **data),
+        form,
+        lambda data: services.meeting_save(
+            evaluation=evaluation, expected_version=form.expected_version(), **data
+        ),
+        stored=_meeting_initial,
+        what=_("das Auswertungsgespräch"),
         success=_("Das Auswertungsgespräch ist gespeichert."),
         title=_("Auswertungsgespräch"),
         submit=_("Gespräch speichern"),
@@ -146,7 +185,14 @@ def adjustment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         evaluation,
         form,
-        lambda data: services.adjustment_update(adjustment=adjustment, by=request.user, **data),
+        lambda data: services.adjustment_update(
+            adjustment=adjustment,
+            by=request.user,
+            expected_version=form.expected_version(),
+            **data,
+        ),
+        stored=adjustment_initial,
+        what=_("diese Anpassung"),
         success=_("Die Anpassung ist gespeichert."),
         done=lambda: _back(request, evaluation),
         title=_("Anpassung bearbeiten"),

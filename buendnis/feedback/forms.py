@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.activities.models import Format
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, VersionedForm
 from buendnis.feedback.models import SOURCE_LANGUAGE, Question, Questionnaire, QuestionnaireVersion
 from buendnis.feedback.questionnaires import KEY, LANGUAGE_CODE
 from buendnis.feedback.texts import FORM_TEXT_KEYS
@@ -89,7 +89,7 @@ class AddLanguageForm(KernForm):
         return code
 
 
-class TranslationForm(KernForm):
+class TranslationForm(VersionedForm):
     """One language's texts; each field shows the German text it translates."""
 
     name = forms.CharField(label=_("Name der Sprache, in ihrer eigenen Schrift"), max_length=60)
@@ -153,7 +153,7 @@ class TranslationForm(KernForm):
         }
 
 
-class QuestionForm(KernForm):
+class QuestionForm(VersionedForm):
     key = forms.CharField(
         label=_("Kürzel (bleibt über Versionen gleich; Indikatoren nennen es)"),
         max_length=40,

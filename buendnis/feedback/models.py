@@ -13,12 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.activities.models import Activity, Format
 from buendnis.agreements.models import Agreement
+from buendnis.core.locking import Versioned
 
 SOURCE_LANGUAGE = "de"  # every text exists in German; other languages fall back to it
 
 
-class Questionnaire(models.Model):
-    """A feedback template of one agreement; its content lives in numbered versions."""
+class Questionnaire(Versioned):
+    """A feedback template of one agreement; its content lives in numbered versions.
+
+    ``version`` counts edits for optimistic locking (``core.locking``); the numbered
+    ``QuestionnaireVersion`` rows keep the content answers refer to.
+    """
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="questionnaires"

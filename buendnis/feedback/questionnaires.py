@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import User
 from buendnis.activities.models import Format
 from buendnis.agreements.models import Agreement
+from buendnis.audit.recording import record_created
+from buendnis.core.locking import claim_version
 from buendnis.feedback.models import (
     SOURCE_LANGUAGE,
     FormatQuestionnaire,
@@ -118,7 +120,7 @@ def _write(
     version.languages, version.texts = content.languages, content.texts
     version.save()
     version.questions.all().delete()
-    Question.objects.bulk_create(
+    created = Question.objects.bulk_create(
         Question(
             version=version,
             key=question["key"],
@@ -129,12 +131,20 @@ def _write(
         )
         for position, question in enumerate(content.questions)
     )
+    record_created(created)
     return version
 
 
-def _lock(questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """Serialise edits of one questionnaire; return its current version."""
-    Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+def _lock(questionnaire: Questionnaire, expected_version: int | None) -> QuestionnaireVersion:
+    """Claim the next edit version (serialising edits); return the current content version.
+
+    ``expected_version`` is the questionnaire's ``version`` the editor saw; a stale one
+    raises ``EditConflict``. Without it (scripts) the edit is based on ``questionnaire``.
+    """
+    expected = questionnaire.version if expected_version is None else expected_version
+    questionnaire.version = claim_version(
+        Questionnaire, pk=questionnaire.pk, expected=expected
+    ).version
     return current_version(questionnaire)
 
 
@@ -185,9 +195,10 @@ def questionnaire_translate(
     labels: dict[str, str],
     option_labels: dict[str, dict[str, str]],
     by: User | None = None,
+    expected_version: int | None = None,
 ) -> QuestionnaireVersion:
     """Set (or add) one language's texts; an empty text falls back to German."""
-    current = _lock(questionnaire)
+    current = _lock(questionnaire, expected_version)
     content = _content_of(current)
     entry = {"code": language.code, "name": language.name.strip(), "dir": language.dir}
     codes = [item["code"] for item in content.languages]
@@ -220,9 +231,10 @@ def questionnaire_add_question(
     label: str,
     options: list[tuple[str, str]] | None = None,
     by: User | None = None,
+    expected_version: int | None = None,
 ) -> QuestionnaireVersion:
     """Add a question (German text; other languages fall back until translated)."""
-    current = _lock(questionnaire)
+    current = _lock(questionnaire, expected_version)
     content = _content_of(current)
     content.questions.append(
         {
@@ -240,10 +252,14 @@ def questionnaire_add_question(
 
 @transaction.atomic
 def questionnaire_remove_question(
-    *, questionnaire: Questionnaire, key: str, by: User | None = None
+    *,
+    questionnaire: Questionnaire,
+    key: str,
+    by: User | None = None,
+    expected_version: int | None = None,
 ) -> QuestionnaireVersion:
     """Remove a question from the questionnaire (earlier versions keep it with its answers)."""
-    current = _lock(questionnaire)
+    current = _lock(questionnaire, expected_version)
     content = _content_of(current)
     content.questions = [q for q in content.questions if q["key"] != key]
     return _revise(questionnaire, current, content, by)

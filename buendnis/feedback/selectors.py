@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from buendnis.activities.models import Activity
 from buendnis.agreements.models import Agreement, Indicator
+from buendnis.evaluation.locks import activity_day, locking_evaluation
 from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
@@ -26,6 +27,7 @@ class LinkState(enum.StrEnum):
     NOT_YET = "not_yet"
     CLOSED = "closed"
     FULL = "full"
+    LOCKED = "locked"  # the activity's period is evaluated and agreed (evaluation.locks)
 
 
 def current_version(questionnaire: Questionnaire | None) -> QuestionnaireVersion | None:
@@ -86,6 +88,10 @@ def link_state(link: FeedbackLink, *, now: datetime.datetime | None = None) -> L
         return LinkState.CLOSED
     if now < opens_at:
         return LinkState.NOT_YET
+    if locking_evaluation(
+        agreement_id=link.activity.agreement_id, day=activity_day(link.activity.starts_at)
+    ):
+        return LinkState.LOCKED
     if Response.objects.filter(activity_id=link.activity_id).count() >= cap(link):
         return LinkState.FULL
     return LinkState.OPEN

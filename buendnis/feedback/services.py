@@ -40,6 +40,7 @@ REASONS = {
     LinkState.NOT_YET: "closed",
     LinkState.CLOSED: "closed",
     LinkState.FULL: "cap_reached",
+    LinkState.LOCKED: "closed",  # for participants the evaluated period is simply closed
 }
 
 
@@ -134,8 +135,9 @@ def response_submit(
 ) -> Response:
     """Store one anonymous response, or refuse it and store nothing.
 
-    The link row is locked so that concurrent submissions cannot overshoot the cap. Only
-    the day is kept; the caller passes nothing about the client.
+    The link row is locked so that concurrent submissions cannot overshoot the cap. Answers
+    to an activity in an agreed, locked period are refused like a closed link. Only the day
+    is kept; the caller passes nothing about the client.
     """
     now = now or timezone.now()
     link = (

@@ -5,14 +5,18 @@ the current one has answers.
 """
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.policy import Action, can, requires
 from buendnis.activities.models import Format
 from buendnis.agreements.models import Agreement
+from buendnis.core.conflict import conflict_response
+from buendnis.core.locking import EditConflict
 from buendnis.feedback import questionnaires as authoring
 from buendnis.feedback import selectors, services
 from buendnis.feedback.forms import (
@@ -21,7 +25,7 @@ from buendnis.feedback.forms import (
     QuestionForm,
     TranslationForm,
 )
-from buendnis.feedback.models import SOURCE_LANGUAGE, Questionnaire
+from buendnis.feedback.models import SOURCE_LANGUAGE, Questionnaire, QuestionnaireVersion
 from buendnis.feedback.texts import Language, languages, missing_texts
 
 
@@ -86,7 +90,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": questionnaire.versions.order_by("-number"),
         "may_edit": can(request.user, Action.QUESTIONNAIRE_EDIT, questionnaire.agreement),
         "language_form": AddLanguageForm(),
-        "question_form": QuestionForm(),
+        "question_form": QuestionForm(initial={"version": questionnaire.version}),
     }
     return render(request, "feedback/questionnaire_detail.html", context)
 
@@ -107,12 +111,11 @@ def questionnaire_language(request: HttpRequest, pk: int, code: str = "") -> Htt
     known = {language.code: language for language in languages(version)}
     if not authoring.LANGUAGE_CODE.match(code):
         raise Http404
-    current = known.get(code, Language(code=code, name="", dir="ltr"))
     form = TranslationForm(
         request.POST or None,
         version=version,
         code=code,
-        initial={"name": current.name, "dir": current.dir},
+        initial=_translation_initial(questionnaire, version, code),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +128,10 @@ def questionnaire_language(request: HttpRequest, pk: int, code: str = "") -> Htt
                 labels=form.labels(),
                 option_labels=form.option_labels(),
                 by=request.user,
+                expected_version=form.expected_version(),
             )
+        except EditConflict as conflict:
+            return _conflict(request, form, conflict.current)
         except authoring.QuestionnaireInvalid as invalid:
             for problem in invalid.problems:
                 form.add_error(None, problem)
@@ -140,6 +146,43 @@ def questionnaire_language(request: HttpRequest, pk: int, code: str = "") -> Htt
         "form": form,
     }
     return render(request, "feedback/questionnaire_language.html", context)
+
+
+def _translation_initial(
+    questionnaire: Questionnaire, version: QuestionnaireVersion, code: str
+) -> dict[str, object]:
+    """The stored texts of one language as form values, with the edit version."""
+    known = {language.code: language for language in languages(version)}
+    current = known.get(code, Language(code=code, name="", dir="ltr"))
+    stored = TranslationForm(version=version, code=code)
+    return {
+        **{name: field.initial for name, field in stored.fields.items()},
+        "version": questionnaire.version,
+        "name": current.name,
+        "dir": current.dir,
+    }
+
+
+def _conflict(request: HttpRequest, form: Form, current: Questionnaire) -> HttpResponse:
+    """The shared 409 page for a questionnaire edited meanwhile (texts or a new question)."""
+    version = selectors.current_version(current)
+    if isinstance(form, TranslationForm):
+        stored = _translation_initial(current, version, form._code)
+    else:
+        question = version.questions.filter(key=form.cleaned_data.get("key")).first()
+        stored = (
+            {"key": question.key, "kind": question.kind, "label": question.labels.get("de")}
+            if question
+            else {}
+        )
+    return conflict_response(
+        request,
+        mine=form,
+        stored=stored,
+        version=current.version,
+        what=_("diesen Fragebogen"),
+        back=reverse("feedback:questionnaire", args=[current.pk]),
+    )
 
 
 def _report_version(request: HttpRequest, before: int, after: int) -> None:
@@ -168,7 +211,10 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 options=form.cleaned_data["option_list"],
                 by=request.user,
+                expected_version=form.expected_version(),
             )
+        except EditConflict as conflict:
+            return _conflict(request, form, conflict.current)
         except authoring.QuestionnaireInvalid as invalid:
             messages.error(request, " ".join(invalid.problems))
         else:
@@ -183,8 +229,22 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def question_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     questionnaire = _get_questionnaire_for_user(request, pk, Action.QUESTIONNAIRE_EDIT)
     before = selectors.current_version(questionnaire).number
-    saved = authoring.questionnaire_remove_question(
-        questionnaire=questionnaire, key=key, by=request.user
-    )
-    _report_version(request, before, saved.number)
+    posted = request.POST.get("version", "")
+    try:
+        saved = authoring.questionnaire_remove_question(
+            questionnaire=questionnaire,
+            key=key,
+            by=request.user,
+            expected_version=int(posted) if posted.isdigit() else 0,
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _(
+                "Der Fragebogen wurde inzwischen geändert; die Frage ist nicht entfernt. "
+                "Bitte prüfen Sie den neuen Stand."
+            ),
+        )
+    else:
+        _report_version(request, before, saved.number)
     return redirect("feedback:questionnaire", pk=questionnaire.pk)

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, VersionedForm
 from buendnis.offers.models import OFFER_LANGUAGES, Offer
-from buendnis.offers.services import OfferData
+from buendnis.offers.services import OfferData, offer_version
 
 TRANSLATED = [(code, name, direction) for code, name, direction in OFFER_LANGUAGES if code != "de"]
 
@@ -14,7 +14,7 @@ def translation_field(code: str) -> str:
     return f"invitation_{code}"
 
 
-class OfferForm(KernForm):
+class OfferForm(VersionedForm):
     invitation = forms.CharField(
         label=_("Einladungstext (Deutsch)"),
         max_length=1200,
@@ -100,8 +100,9 @@ class OfferForm(KernForm):
     @classmethod
     def initial_for(cls, offer: Offer | None) -> dict:
         if offer is None:
-            return {"whole_series": True}
+            return {"version": 0, "whole_series": True}
         initial = {
+            "version": offer_version(offer),
             "invitation": offer.invitation,
             "address": offer.address,
             "online_link": offer.online_link,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from buendnis.accounts.models import Organisation, User
 from buendnis.activities.models import Activity
 from buendnis.core.identifiers import identifier_labels
+from buendnis.core.locking import EditConflict, claim_version
 from buendnis.offers import cache, selectors
 from buendnis.offers.models import TRANSLATION_LANGUAGES, Offer, PublicContact
 
@@ -80,16 +81,50 @@ def validate_offer(*, activity: Activity, data: OfferData) -> dict[str, str]:
     return problems
 
 
+def offer_version(offer: Offer | None) -> int:
+    """The edit version a publish form carries: 0 before the first publication.
+
+    ``revision`` (the calendar SEQUENCE, 0 when first published) counts every save, so the
+    version is one more than it.
+    """
+    return 0 if offer is None else offer.revision + 1
+
+
+def _claim_offer(activity: Activity, expected_version: int | None) -> set[int]:
+    """Refuse a publish form older than the activity's offer (``EditConflict``).
+
+    Returns the ids of offers whose revision the claim already raised.
+    """
+    if expected_version is None:
+        return set()
+    offer = Offer.objects.filter(activity=activity).first()
+    if offer is None:
+        return set()
+    if expected_version == 0:  # the form was loaded before someone published it
+        raise EditConflict(offer, expected=0, field="revision")
+    claimed = claim_version(Offer, pk=offer.pk, expected=expected_version - 1, field="revision")
+    return {claimed.pk}
+
+
 @transaction.atomic
-def offer_publish(*, activity: Activity, data: OfferData, whole_series: bool = True) -> list[Offer]:
+def offer_publish(
+    *,
+    activity: Activity,
+    data: OfferData,
+    whole_series: bool = True,
+    expected_version: int | None = None,
+) -> list[Offer]:
     """Publish the activity (and, for a series, its later planned sessions) as offers.
 
     Raises ``OfferInvalid`` without writing anything. An offer published again keeps its id
-    (the calendar UID) and raises its revision (the calendar SEQUENCE).
+    (the calendar UID) and raises its revision (the calendar SEQUENCE). With
+    ``expected_version`` (``offer_version`` when the form was loaded) a form older than the
+    activity's offer raises ``EditConflict``.
     """
     problems = validate_offer(activity=activity, data=data)
     if problems:
         raise OfferInvalid(problems)
+    claimed = _claim_offer(activity, expected_version)
     sessions = selectors.series_sessions(activity) if whole_series else [activity]
     translations = {
         code: text.strip() for code, text in data.translations.items() if text and text.strip()
@@ -99,7 +134,7 @@ def offer_publish(*, activity: Activity, data: OfferData, whole_series: bool = T
         offer = Offer.objects.select_for_update().filter(activity=session).first()
         if offer is None:
             offer = Offer(activity=session)
-        else:
+        elif offer.pk not in claimed:
             offer.revision += 1
         offer.public = True
         offer.invitation = data.invitation.strip()

@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buendnis.accounts.models import Organisation
 from buendnis.accounts.policy import Action, can, requires
 from buendnis.activities.models import Activity
+from buendnis.core.conflict import conflict_response
+from buendnis.core.locking import EditConflict
 from buendnis.offers import selectors, services
 from buendnis.offers.forms import ContactForm, OfferForm
 from buendnis.offers.models import PublicContact
@@ -53,6 +56,16 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                     activity=activity,
                     data=form.offer_data(),
                     whole_series=form.cleaned_data["whole_series"],
+                    expected_version=form.expected_version(),
+                )
+            except EditConflict as conflict:
+                return conflict_response(
+                    request,
+                    mine=form,
+                    stored=OfferForm.initial_for(conflict.current),
+                    version=services.offer_version(conflict.current),
+                    what=_("dieses Angebot"),
+                    back=reverse("offers:publish", args=[activity.pk]),
                 )
             except services.OfferInvalid as refused:
                 _apply_problems(form, refused.problems)

@@ -19,6 +19,7 @@ from buendnis.accounts.models import User
 from buendnis.accounts.security import selectors
 from buendnis.accounts.security.devices import device_summary
 from buendnis.accounts.security.models import RecoveryCode, UserSession
+from buendnis.audit import events as audit_events
 
 RECOVERY_CODE_COUNT = 10
 # Twelve characters from 31 unambiguous ones (about 59 bits); stored salted and hashed.
@@ -185,6 +186,7 @@ def second_factor_reset(*, user: User, by_admin: bool = True) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     sessions_end_all(user=user)
+    audit_events.second_factor_reset(user=user)
     _notify(user=user, event="reset" if by_admin else "removed")
 
 

@@ -11,6 +11,7 @@ from buendnis.activities.export import OWN_REF_PREFIX
 from buendnis.activities.importing.rows import Parsed
 from buendnis.activities.models import Activity, ReachCount
 from buendnis.agreements.models import Agreement
+from buendnis.audit.recording import record_created
 
 QUERY_BATCH = 500  # stays below SQLite's limit on query parameters
 
@@ -90,5 +91,23 @@ def write(
             for goal in item.data.goals
         ),
         batch_size=QUERY_BATCH,
+    )
+    # bulk inserts send no signals: one audit entry per activity, reach and goals included
+    record_created(
+        activities,
+        extra=[
+            {
+                **{
+                    f"reach.{category_id}": [None, count]
+                    for category_id, count in item.data.reach.items()
+                },
+                **(
+                    {"goals": [[], sorted(g.pk for g in item.data.goals)]}
+                    if item.data.goals
+                    else {}
+                ),
+            }
+            for item in rows
+        ],
     )
     return len(activities)

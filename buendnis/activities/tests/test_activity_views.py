@@ -182,8 +182,10 @@ def test_it_lets_the_second_editor_keep_their_version_after_comparing(
     client.post(url, form_data(base, activity.agreement, version=1, title="Erste"))
     conflict = client.post(url, form_data(base, activity.agreement, version=1, title="Zweite"))
     assert conflict.status_code == 409
-    retry = conflict.context["form"].data.copy()
-    assert retry["version"] == "2"
+    retry: dict[str, list[str]] = {}
+    for name, value in conflict.context["resent"]:
+        retry.setdefault(name, []).append(value)
+    assert retry["version"] == ["2"] and retry["title"] == ["Zweite"]
     assert client.post(url, retry).status_code == 302
     activity.refresh_from_db()
     assert activity.title == "Zweite" and activity.version == 3

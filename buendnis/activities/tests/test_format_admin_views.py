@@ -59,7 +59,9 @@ def test_it_renames_a_format_and_keeps_its_key_and_history(
 ) -> None:
     online = Format.objects.get(agreement=documenting, key="online")
     url = reverse("activities:format_edit", args=[documenting.slug, online.pk])
-    response = _client(koordination).post(url, {"name": "Online-Väterabend", "description": ""})
+    response = _client(koordination).post(
+        url, {"version": 1, "name": "Online-Väterabend", "description": ""}
+    )
     assert response.status_code == 302
     online.refresh_from_db()
     assert (online.key, online.name) == ("online", "Online-Väterabend")
@@ -71,7 +73,9 @@ def test_it_refuses_renaming_to_another_formats_name(
 ) -> None:
     online = Format.objects.get(agreement=documenting, key="online")
     url = reverse("activities:format_edit", args=[documenting.slug, online.pk])
-    response = _client(koordination).post(url, {"name": "Workshop", "description": ""})
+    response = _client(koordination).post(
+        url, {"version": 1, "name": "Workshop", "description": ""}
+    )
     assert "schon ein Format mit diesem Namen" in response.text
     online.refresh_from_db()
     assert online.name == "Online-Format"

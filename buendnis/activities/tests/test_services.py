@@ -12,6 +12,7 @@ from buendnis.activities.models import Activity, Format, FormatStatusChange, Rea
 from buendnis.activities.selectors import series_reach
 from buendnis.activities.tests.conftest import fathers_evening, reach
 from buendnis.agreements.models import Agreement
+from buendnis.core.locking import EditConflict
 
 
 def _counts() -> tuple[int, int]:
@@ -142,7 +143,7 @@ def test_it_refuses_a_stale_edit_and_overwrites_nothing(
     first = fathers_evening(activity.agreement, title="Fassung Anna")
     services.activity_update(activity=activity, data=first, expected_version=1)
     second = fathers_evening(activity.agreement, title="Fassung Samir")
-    with pytest.raises(services.EditConflict) as conflict:
+    with pytest.raises(EditConflict) as conflict:
         services.activity_update(activity=activity, data=second, expected_version=1)
     assert conflict.value.current.title == "Fassung Anna"
     assert Activity.objects.get(pk=activity.pk).title == "Fassung Anna"

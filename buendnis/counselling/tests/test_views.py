@@ -111,6 +111,7 @@ def test_koordination_corrects_any_record_of_the_organisation(
 
 def _post(contact: Contact, **changes: str) -> dict[str, object]:
     data: dict[str, object] = {
+        "version": str(contact.version),
         "sought_by": contact.sought_by,
         "kind": contact.kind,
         "duration_minutes": str(contact.duration_minutes),
@@ -251,6 +252,14 @@ def test_topics_are_managed_by_coordinators(
     client.post(url, {"toggle": topic.pk})
     topic.refresh_from_db()
     assert topic.active is False
+    # two clicks on "deactivate" from pages loaded before either: it stays retired
+    for _page in range(2):
+        client.post(url, {"toggle": f"{topic.pk}-0"})
+    topic.refresh_from_db()
+    assert topic.active is False
+    client.post(url, {"toggle": f"{topic.pk}-1"})
+    topic.refresh_from_db()
+    assert topic.active is True
     response = client.post(url, {"name": "arbeit und beruf"})
     assert "Dieses Thema gibt es schon." in response.content.decode()
 

@@ -24,8 +24,24 @@ make_activity = activity_fixtures.make_activity
 YEAR = timezone.localdate().year
 
 
+class FreshPageClient(Client):
+    """Posts as from a page loaded just now: with the framework's current revision.
+
+    The conflict tests post an explicit (stale) ``version`` instead.
+    """
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        data = dict(data or {})
+        if "version" not in data:
+            slug = path.split("/")[2]
+            agreement = Agreement.objects.filter(slug=slug).first()
+            if agreement is not None:
+                data["version"] = agreement.framework_revision
+        return super().post(path, data, *args, **kwargs)
+
+
 def _client(user: User) -> Client:
-    client = Client()
+    client = FreshPageClient()
     client.force_login(user)
     return client
 

@@ -296,7 +296,7 @@ def test_it_saves_a_reflection(draft: Evaluation, koordination: User) -> None:
     assert client.get(url("reflection", draft, "Z1")).status_code == 200
     response = client.post(
         url("reflection", draft, "Z1"),
-        {"worked": "Väter-Café", "not_worked": "Online", "reasons": "Zeit am Abend"},
+        {"version": 1, "worked": "Väter-Café", "not_worked": "Online", "reasons": "Zeit am Abend"},
     )
     assert response.status_code == 302
     page = client.get(url("detail", draft)).content.decode()
@@ -328,7 +328,8 @@ def test_only_the_ministry_comments(
 ) -> None:
     assert client_for(koordination).get(url("comment", draft, "Z3")).status_code == 403
     response = client_for(referentin).post(
-        url("comment", draft, "Z3"), {"comment": "Reichweite in Nordhessen gering – warum?"}
+        url("comment", draft, "Z3"),
+        {"version": 1, "comment": "Reichweite in Nordhessen gering – warum?"},
     )
     assert response.status_code == 302
     reflection = draft.reflections.get(goal=goal(draft.agreement, "Z3"))
@@ -339,10 +340,14 @@ def test_it_saves_the_meeting_and_shows_service_errors(
     review: Evaluation, koordination: User
 ) -> None:
     client = client_for(koordination)
-    bad = client.post(url("meeting", review), {"meeting_on": "2024-01-05", "participants": ""})
+    bad = client.post(
+        url("meeting", review), {"version": 1, "meeting_on": "2024-01-05", "participants": ""}
+    )
     assert bad.status_code == 200
     assert "vor Beginn des ausgewerteten Zeitraums" in bad.content.decode()
-    client.post(url("meeting", review), {"meeting_on": "2026-06-12", "participants": "Anna"})
+    client.post(
+        url("meeting", review), {"version": 1, "meeting_on": "2026-06-12", "participants": "Anna"}
+    )
     review.refresh_from_db()
     assert review.meeting_on == datetime.date(2026, 6, 12)
 
@@ -407,6 +412,7 @@ def test_it_updates_last_times_adjustment_from_the_next_evaluation(
     data = {
         "only_status": "1",
         "next": url("detail", current),
+        f"{prefix}-version": "1",
         f"{prefix}-status": "in_progress",
         f"{prefix}-outcome": "Termin steht",
     }
@@ -417,8 +423,10 @@ def test_it_updates_last_times_adjustment_from_the_next_evaluation(
     assert (adjustment.status, adjustment.outcome) == ("in_progress", "Termin steht")
     # an agreed adjustment's content is no longer offered for editing
     form = client.get(target).context["form"]
-    assert set(form.fields) == {"status", "outcome"}
-    offsite = client.post(target, {**data, "next": "https://example.org/"})
+    assert set(form.fields) == {"version", "status", "outcome"}
+    offsite = client.post(
+        target, {**data, f"{prefix}-version": "2", "next": "https://example.org/"}
+    )
     assert offsite["Location"] == url("detail", agreed)
 
 
@@ -436,7 +444,7 @@ def test_it_edits_a_whole_adjustment_while_not_agreed(
     target = reverse("evaluation:adjustment", args=[draft.agreement.slug, adjustment.pk])
     prefix = f"adj{adjustment.pk}"
     data = {f"{prefix}-{k}": v for k, v in adjustment_data(partner_org, what="neu").items()}
-    data |= {f"{prefix}-status": "open", f"{prefix}-outcome": ""}
+    data |= {f"{prefix}-status": "open", f"{prefix}-outcome": "", f"{prefix}-version": "1"}
     assert client_for(koordination).post(target, data).status_code == 302
     adjustment.refresh_from_db()
     assert adjustment.what == "neu"

@@ -15,7 +15,9 @@ from buendnis.feedback.tests.conftest import answer, client_for
 def _language_form(questionnaire: Questionnaire, code: str, **changes: str) -> dict[str, str]:
     version = current_version(questionnaire)
     names = {item["code"]: item for item in version.languages}
+    questionnaire.refresh_from_db()
     data = {
+        "version": str(questionnaire.version),
         "name": names.get(code, {}).get("name", code),
         "dir": names.get(code, {}).get("dir", "ltr"),
     }
@@ -104,6 +106,7 @@ def test_it_adds_a_language_through_the_pages(
     )
     assert start["Location"] == reverse("feedback:questionnaire_language", args=[fathers.pk, "ku"])
     data = {
+        "version": "1",
         "name": "Kurmancî",
         "dir": "ltr",
         "text__submit": "Bişîne",
@@ -134,6 +137,7 @@ def test_it_adds_and_removes_a_question(
     client.post(
         reverse("feedback:question_add", args=[fathers.pk]),
         {
+            "version": "1",
             "key": "come_again",
             "kind": "choice",
             "label": "Kommen Sie wieder?",
@@ -142,7 +146,9 @@ def test_it_adds_and_removes_a_question(
     )
     question = current_version(fathers).questions.get(key="come_again")
     assert question.option_keys == ["ja", "vielleicht", "nein"]
-    client.post(reverse("feedback:question_remove", args=[fathers.pk, "come_again"]))
+    client.post(
+        reverse("feedback:question_remove", args=[fathers.pk, "come_again"]), {"version": "2"}
+    )
     assert not current_version(fathers).questions.filter(key="come_again").exists()
     assert current_version(fathers).number == 1
 

@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from buendnis.accounts.models import User
+from buendnis.core.tests.conflicts import assert_second_writer_refused, loaded_version, resend
 from buendnis.offers.models import Offer, PublicContact
 from buendnis.offers.services import contact_save
 from buendnis.offers.tests.conftest import INVITATION
@@ -101,3 +102,23 @@ def test_a_translation_naming_a_person_is_refused_at_its_field(fachkraft, cafe_s
     assert response.status_code == 200
     assert 'id="id_invitation_tr_error"' in response.text
     assert not Offer.objects.exists()
+
+
+def test_the_second_of_two_offer_edits_gets_409_and_loses_nothing(
+    fachkraft, koordination, published, cafe_series
+):
+    url = reverse("offers:publish", args=[cafe_series[0].pk])
+    samir, anna = _client(fachkraft), _client(koordination)
+    v1, v2 = loaded_version(samir, url), loaded_version(anna, url)
+    assert v1 == v2 == 1
+    saved = samir.post(url, _form(version=v1, accessibility="Stufenloser Zugang"))
+    assert saved.status_code == 302
+    refused = anna.post(url, _form(version=v2, accessibility="Kinderbetreuung vor Ort"))
+    assert_second_writer_refused(
+        refused, mine="Kinderbetreuung vor Ort", stored="Stufenloser Zugang"
+    )
+    offer = Offer.objects.get(activity=cafe_series[0])
+    assert (offer.accessibility, offer.revision) == ("Stufenloser Zugang", 1)
+    assert anna.post(url, resend(refused)).status_code == 302
+    offer.refresh_from_db()
+    assert (offer.accessibility, offer.revision) == ("Kinderbetreuung vor Ort", 2)

@@ -17,6 +17,8 @@ from buendnis.activities.models import Activity
 from buendnis.activities.services import documentation_setup
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.services import portfolio_load
+from buendnis.audit.models import AuditEntry
+from buendnis.audit.recording import record
 from buendnis.counselling.generate import contacts_generate
 from buendnis.counselling.services import topics_setup
 from buendnis.feedback.demo import demo_open_link, demo_responses_generate
@@ -26,6 +28,11 @@ from buendnis.offers.demo import demo_offers_publish
 
 PORTFOLIO = Path(__file__).resolve().parents[3] / "agreements" / "seed" / "hmsi_portfolio.json"
 DEMO_AGREEMENT = "integration-braucht-partner"
+PORTFOLIO_AGREEMENTS = (
+    "antisemitismus-und-rassismus",
+    "identitaet-und-zugehoerigkeit",
+    "interkulturelle-oeffnung-ehrenamt",
+)
 DEMO_PASSWORD = "buendnis-demo"  # noqa: S105 - printed for the demo on purpose
 # (username, role, organisation name or None for the installation admin)
 DEMO_USERS = [
@@ -71,6 +78,17 @@ class Command(BaseCommand):
                 seed=1,
                 stdout=self.stdout,
             )
+        for seed, slug in enumerate(PORTFOLIO_AGREEMENTS, start=2):
+            # The portfolio (§ 6) shows every agreement: a smaller sample for the other three.
+            if not Activity.objects.filter(agreement__slug=slug).exists():
+                call_command(
+                    "generate",
+                    agreement=slug,
+                    years=3,
+                    activities_per_year=60,
+                    seed=seed,
+                    stdout=self.stdout,
+                )
         agreement = Agreement.objects.get(slug=DEMO_AGREEMENT)
         if not agreement.counselling_contacts.exists():
             contacts_generate(
@@ -83,6 +101,7 @@ class Command(BaseCommand):
         demo_offers_publish(
             agreement=agreement, organisation=Organisation.objects.get(name=DEMO_USERS[0][2])
         )
+        _record_seeding(agreement)
         self.stdout.write(self.style.SUCCESS("Demo bereit / demo ready."))
         self.stdout.write(f"Anmeldung / sign in (Passwort / password: {DEMO_PASSWORD}):")
         for username, role, organisation in DEMO_USERS:
@@ -132,3 +151,20 @@ class Command(BaseCommand):
                 role=role,
                 email=f"{username}@buendnis.example",  # a password reset prints its mail
             )
+
+
+def _record_seeding(agreement: Agreement) -> None:
+    """One audit entry for what the generators wrote in bulk (once per demo database)."""
+    seeded = {"object_type": "agreement", "object_id": str(agreement.pk), "action": "seed"}
+    if AuditEntry.objects.filter(**seeded).exists():
+        return
+    record(
+        AuditEntry.Action.SEED,
+        obj=agreement,
+        label="buendnis demo",
+        changes={
+            "activities": [None, agreement.activities.count()],
+            "counselling_contacts": [None, agreement.counselling_contacts.count()],
+            "feedback_responses": [None, Response.objects.filter(agreement=agreement).count()],
+        },
+    )

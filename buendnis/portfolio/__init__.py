@@ -1,0 +1,1 @@
+"""§ 6: the ministry's portfolio across its agreements (and a partner's across its own)."""
