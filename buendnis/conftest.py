@@ -61,12 +61,15 @@ def _fresh_disclosure_cache(_plain_static_and_immediate_tasks: None) -> Iterator
     """Each test protects its own data: no grid or protection carries over from another."""
     from django.core.cache import cache
 
+    from buendnis.core import versioned
     from buendnis.core.disclosure.cache import forget
 
     forget()
+    versioned.forget()
     cache.clear()
     yield
     forget()
+    versioned.forget()
 
 
 @pytest.fixture(autouse=True)

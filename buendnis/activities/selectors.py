@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from buendnis.accounts.models import Organisation
 from buendnis.accounts.policy import (
     AnyUser,
     exact_scope,
@@ -20,6 +21,7 @@ from buendnis.activities.models import Activity, ActivityReminder, Format, Netwo
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.disclosure.cache import publication_for
+from buendnis.core.versioned import remembered
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -298,11 +300,14 @@ class AgreementFigures:
     exact: bool
 
 
-def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> AgreementFigures:
+def agreement_figures(
+    *, agreement: Agreement, year: int, user: AnyUser, version: dict | None = None
+) -> AgreementFigures:
     """Held activities of a calendar year, summed in the database.
 
     Exact for who may see every documenting organisation's records exactly; everyone else
-    reads the agreement's protected activities grid (``activities.grid``).
+    reads the agreement's protected activities grid (``activities.grid``). ``version`` is
+    ``activities_version(agreement)`` if the caller has just read it.
     """
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -318,14 +323,33 @@ def agreement_figures(*, agreement: Agreement, year: int, user: AnyUser) -> Agre
     in_time = Q(status__in=DOCUMENTED_STATUSES)
     if deadline is not None:
         in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline))
-    totals = held.aggregate(
-        activities=Count("id"),
-        attendances=Sum("participants", default=0),
-        people=Sum("first_timers", default=0),
-        documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
-        documented_in_time=Count("id", filter=in_time),
+    # The same exact totals for every viewer who may see them exactly: kept until the
+    # agreement's activities change (``activities_version``) or the deadline does.
+    totals = remembered(
+        "agreement-figures",
+        (agreement.pk, year, deadline, version or activities_version(agreement)),
+        lambda: held.aggregate(
+            activities=Count("id"),
+            attendances=Sum("participants", default=0),
+            people=Sum("first_timers", default=0),
+            documented=Count("id", filter=Q(status__in=DOCUMENTED_STATUSES)),
+            documented_in_time=Count("id", filter=in_time),
+        ),
     )
     return AgreementFigures(year=year, exact=True, **totals)
+
+
+def activities_version(agreement: Agreement) -> dict:
+    """Count and latest change of the agreement's activities: a version of their data.
+
+    Index-only (``activity_agr_updated``; ``COUNT(*)``, as ``COUNT(id)`` would read the
+    rows). Reach, goals and network partners are written together with their activity, so
+    they change its ``updated_at``. A page that shows several figures of one agreement
+    reads it once and passes it on (``agreement_detail``).
+    """
+    return Activity.objects.filter(agreement=agreement).aggregate(
+        n=Count("*"), last=Max("updated_at")
+    )
 
 
 def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:
@@ -335,7 +359,15 @@ def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement
     documented in them: one EXISTS query instead of reading every organisation of the year.
     """
     own = exact_scope(user, agreement)
-    return bool(own) and not held.exclude(organisation_id__in=own).exists()
+    if not own:
+        return False
+    # The other organisations as a list of ids (not ``exclude``, not a subquery): PostgreSQL
+    # then probes ``(agreement, organisation, …)`` per organisation — knowing from the
+    # statistics ``activity_agreement_organisation`` (migration 0007) that an agreement's
+    # rows belong to few organisations — instead of walking all of the agreement's activities
+    # when none of them is another organisation's.
+    others = list(Organisation.objects.exclude(id__in=own).values_list("id", flat=True))
+    return not held.filter(organisation_id__in=others).exists()
 
 
 def _protected_figures(agreement: Agreement, year: int) -> AgreementFigures:

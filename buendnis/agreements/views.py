@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
-from buendnis.activities.selectors import agreement_figures
+from buendnis.activities.selectors import activities_version, agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.agreements.procedure_forms import ProcedureForm, category_choices, initial_from
@@ -41,7 +41,10 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
     today = timezone.localdate()
     exact = can(request.user, Action.REPORT_INTERNAL, agreement)
-    rows = indicator_rows_this_year(agreement=agreement, exact=exact, today=today)
+    version = activities_version(agreement)  # read once for the figures and the indicators
+    rows = indicator_rows_this_year(
+        agreement=agreement, exact=exact, today=today, activities_version=version
+    )
     for goal in agreement.goals.all():
         for indicator in goal.indicators.all():
             indicator.this_year = rows.get(indicator.code)
@@ -55,7 +58,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "today": timezone.localdate(),
         "suppression_threshold": settings.SUPPRESSION_THRESHOLD,
         "figures": agreement_figures(
-            agreement=agreement, year=timezone.localdate().year, user=request.user
+            agreement=agreement, year=today.year, user=request.user, version=version
         ),
         "may_edit": can(request.user, Action.AGREEMENT_EDIT, agreement),
         "versions": agreement.text_versions.select_related("created_by"),

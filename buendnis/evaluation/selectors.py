@@ -1,12 +1,13 @@
 """Reads for the annual evaluation (§ 8): lists, the previous round, and the detail page."""
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buendnis.accounts.models import Organisation
 from buendnis.agreements.models import Agreement, Goal, Indicator
@@ -156,21 +157,42 @@ class Row:
 
 
 def indicator_rows_this_year(
-    *, agreement: Agreement, exact: bool, today: datetime.date | None = None
+    *,
+    agreement: Agreement,
+    exact: bool,
+    today: datetime.date | None = None,
+    activities_version: dict | None = None,
 ) -> dict[str, Row]:
     """Each indicator's target and value for the calendar year so far, by code (live).
 
     Without ``exact`` the values are those of the protected publication (as the ministry's
-    copy of the report shows them).
+    copy of the report shows them). The engine's values are kept until the data change
+    (``evaluation.live_cache``); ``activities_version`` is passed by a page that has read it.
     """
+    from buendnis.core.versioned import remembered
     from buendnis.evaluation.engine import indicator_values as engine_values
+    from buendnis.evaluation.live_cache import indicator_data_version
     from buendnis.evaluation.report.data import period_dict
     from buendnis.evaluation.report.protect import protected_indicators
 
     today = today or timezone.localdate()
     period = calendar_year(today.year)
-    values = engine_values(agreement=agreement, period=period, today=today, with_previous=False)
-    rows = [value.as_dict() for value in values]
+    version = (
+        translation.get_language(),
+        indicator_data_version(agreement=agreement, today=today, activities=activities_version),
+    )
+    rows = copy.deepcopy(  # the remembered list is shared: never hand it out to be changed
+        remembered(
+            "indicator-rows-this-year",
+            version,
+            lambda: [
+                value.as_dict()
+                for value in engine_values(
+                    agreement=agreement, period=period, today=today, with_previous=False
+                )
+            ],
+        )
+    )
     shown = (
         rows
         if exact

@@ -1,0 +1,81 @@
+"""Remember the live indicator values of an agreement until its data change.
+
+The agreement page shows every indicator's value for the year so far. Computing them reads
+all of the year's held activities several times (seconds at a large partner), so the
+engine's answer is kept in the shared cache under a *data version*: cheap, index-served
+reads of everything the sources and the indicator definitions read. Any write that can
+change a figure changes the version — a new, edited or deleted activity (count and latest
+``updated_at``; reach, goals and network partners are written together with the activity),
+a contact, a feedback response, a manual value, an evaluation's state, the indicators and
+their targets, formats, reach categories, goals and the documentation procedure — so the
+next view computes afresh and nothing is ever invalidated by hand.
+
+What is cached are the engine's exact values; who sees them exactly is decided on every
+view afterwards (the protected publication for everyone else), so the stored values never
+depend on the viewer. ``agreement_figures`` keys its exact totals the same way.
+The answers are kept by ``buendnis.core.versioned.remembered``.
+"""
+
+import datetime
+
+from django.db.models import Count, Max
+
+from buendnis.activities.models import Format, ReachCategory
+from buendnis.activities.selectors import activities_version
+from buendnis.agreements.models import (
+    Agreement,
+    DocumentationProcedure,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+)
+
+
+def indicator_data_version(
+    *, agreement: Agreement, today: datetime.date, activities: dict | None = None
+) -> tuple:
+    """Everything the live indicator values depend on, read cheaply.
+
+    ``activities`` is ``activities_version(agreement)`` if the caller has just read it.
+    """
+    from buendnis.counselling.models import Contact
+    from buendnis.evaluation.models import Evaluation, ManualValue
+    from buendnis.feedback.models import Response
+
+    indicators = Indicator.objects.filter(agreement=agreement)
+    return (
+        agreement.pk,
+        agreement.in_force_on,
+        today,
+        activities or activities_version(agreement),
+        Contact.objects.filter(agreement=agreement).aggregate(
+            n=Count("id"), last=Max("updated_at")
+        ),
+        Response.objects.filter(agreement=agreement).aggregate(n=Count("id"), last=Max("id")),
+        ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
+            n=Count("id"), last=Max("entered_at")
+        ),
+        list(
+            Evaluation.objects.filter(agreement=agreement)
+            .order_by("pk")
+            .values_list("pk", "status", "agreed_on")
+        ),
+        list(indicators.order_by("pk").values()),
+        list(IndicatorTarget.objects.filter(indicator__in=indicators).order_by("pk").values()),
+        list(Goal.objects.filter(agreement=agreement).order_by("pk").values_list("pk", "code")),
+        list(
+            Format.objects.filter(agreement=agreement)
+            .order_by("pk")
+            .values_list("pk", "key", "status")
+        ),
+        list(
+            ReachCategory.objects.filter(agreement=agreement)
+            .order_by("pk")
+            .values_list("pk", "key", "dimension")
+        ),
+        list(
+            DocumentationProcedure.objects.filter(agreement=agreement)
+            .order_by("pk")
+            .values_list("pk", "version")
+        ),
+    )
