@@ -7,10 +7,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateTimeField, F, Func, QuerySet, Value
+from django.db.models import DateTimeField, F, Func, Prefetch, QuerySet, Value
 
 from buendnis.accounts.models import User
-from buendnis.activities.models import Activity
+from buendnis.activities.models import Activity, ReachCount
 from buendnis.api.models import ApiToken
 
 MAX_LIMIT = 200
@@ -61,7 +61,9 @@ def keyset_page(
         )
     rows = list(
         activities.select_related("agreement", "format").prefetch_related(
-            "goals", "reach__category"
+            "goals",
+            # the counts with their categories in one query, not two
+            Prefetch("reach", queryset=ReachCount.objects.select_related("category")),
         )[: limit + 1]
     )
     following = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
