@@ -45,6 +45,7 @@ from buendnis.api.schemas import has_nul
 from buendnis.api.selectors import (
     MAX_LIMIT,
     CursorInvalid,
+    activities_out,
     activity_out,
     keyset_page,
     number,
@@ -540,7 +541,7 @@ def activity_list(
         rows, following = keyset_page(activities, cursor=cursor, limit=limit)
     except CursorInvalid as error:
         raise bad_parameter("cursor", _("kein gültiger Cursor")) from error
-    return {"results": [activity_out(a) for a in rows], "next": following}
+    return {"results": activities_out(rows), "next": following}
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:

@@ -4,12 +4,15 @@ import datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 Figure = int | float | str | None  # a number, or a protection mark ("< 5", "•", "–")
 
 
-class Page(Schema):
+# The activity pages are built as plain dicts (``api.selectors.activities_out``): plain
+# pydantic models validate them without ninja's attribute resolver, which cost more than the
+# SQL of a page (bench/api.py).
+class Page(BaseModel):
     next: str | None = Field(None, description="Cursor of the next page; absent on the last")
 
 
@@ -60,12 +63,12 @@ class IndicatorValuesOut(Schema):
     indicators: list[IndicatorValueOut]
 
 
-class ReachOut(Schema):
+class ReachOut(BaseModel):
     category: str = Field(description="dimension.key, e.g. group.fathers")
     count: int
 
 
-class ActivityOut(Schema):
+class ActivityOut(BaseModel):
     id: int
     agreement: str
     organisation: int

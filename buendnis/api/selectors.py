@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateTimeField, F, Func, Prefetch, QuerySet, Value
+from django.db.models import DateTimeField, F, Func, QuerySet, Value
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity, ReachCount
@@ -20,9 +20,13 @@ class CursorInvalid(ValueError):
     """The cursor is not one this API handed out."""
 
 
-def encode_cursor(activity: Activity) -> str:
-    """An opaque cursor after this activity in the order (-starts_at, -id)."""
-    raw = json.dumps([activity.starts_at.isoformat(), activity.pk]).encode()
+def encode_cursor(activity: Activity | dict[str, Any]) -> str:
+    """An opaque cursor after this activity (or its row) in the order (-starts_at, -id)."""
+    if isinstance(activity, dict):
+        starts_at, pk = activity["starts_at"], activity["id"]
+    else:
+        starts_at, pk = activity.starts_at, activity.pk
+    raw = json.dumps([starts_at.isoformat(), pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -46,9 +50,29 @@ class Row(Func):
     output_field = DateTimeField()
 
 
+# An activity's own columns as the API shows them (``activities_out`` adds goals and reach).
+ROW_FIELDS = {
+    "id": "id",
+    "agreement": "agreement__slug",
+    "organisation": "organisation_id",
+    "format": "format__key",
+    "title": "title",
+    "starts_at": "starts_at",
+    "ends_at": "ends_at",
+    "online": "online",
+    "kreis": "kreis_id",
+    "place_name": "place_name",
+    "status": "status",
+    "participants": "participants",
+    "first_timers": "first_timers",
+    "external_ref": "external_ref",
+    "version": "version",
+}
+
+
 def keyset_page(
     activities: QuerySet[Activity], *, cursor: str | None, limit: int
-) -> tuple[list[Activity], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """One page after the cursor: a seek on (starts_at, id), so any page costs the same."""
     activities = activities.order_by("-starts_at", "-id")
     if cursor:
@@ -59,13 +83,10 @@ def keyset_page(
         activities = activities.alias(position=Row(F("starts_at"), F("id"))).filter(
             position__lt=Row(Value(starts_at, output_field=DateTimeField()), Value(pk))
         )
-    rows = list(
-        activities.select_related("agreement", "format").prefetch_related(
-            "goals",
-            # the counts with their categories in one query, not two
-            Prefetch("reach", queryset=ReachCount.objects.select_related("category")),
-        )[: limit + 1]
-    )
+    rows = [
+        {name: row[path] for name, path in ROW_FIELDS.items()}
+        for row in activities.values(*ROW_FIELDS.values())[: limit + 1]
+    ]
     following = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], following
 
@@ -77,7 +98,42 @@ def number(value: Any) -> Any:
     return value
 
 
+def activities_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of activity rows (``keyset_page``) as the API shows them, with goals and reach.
+
+    Two queries for the whole page, and no model instance per activity, reach count or goal:
+    at 50 activities with their ~500 counts, building instances cost more than the SQL.
+    """
+    ids = [row["id"] for row in rows]
+    goals: dict[int, list[str]] = {pk: [] for pk in ids}
+    for activity_id, code in Activity.goals.through.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "goal__code"
+    ):
+        goals[activity_id].append(code)
+    reach: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for activity_id, dimension, key, count in (
+        ReachCount.objects.filter(activity_id__in=ids)
+        .order_by("activity_id", "pk")
+        .values_list("activity_id", "category__dimension", "category__key", "count")
+    ):
+        reach[activity_id].append({"category": f"{dimension}.{key}", "count": count})
+    return [{**row, "goals": sorted(goals[row["id"]]), "reach": reach[row["id"]]} for row in rows]
+
+
 def activity_out(activity: Activity) -> dict[str, Any]:
+    return _activity_fields(
+        activity,
+        goals=sorted(goal.code for goal in activity.goals.all()),
+        reach=[
+            {"category": f"{r.category.dimension}.{r.category.key}", "count": r.count}
+            for r in activity.reach.all()
+        ],
+    )
+
+
+def _activity_fields(
+    activity: Activity, *, goals: list[str], reach: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "id": activity.pk,
         "agreement": activity.agreement.slug,
@@ -94,11 +150,8 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "first_timers": activity.first_timers,
         "external_ref": activity.external_ref,
         "version": activity.version,
-        "goals": sorted(goal.code for goal in activity.goals.all()),
-        "reach": [
-            {"category": f"{r.category.dimension}.{r.category.key}", "count": r.count}
-            for r in activity.reach.all()
-        ],
+        "goals": goals,
+        "reach": reach,
     }
 
 
