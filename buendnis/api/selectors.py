@@ -83,10 +83,7 @@ def keyset_page(
         activities = activities.alias(position=Row(F("starts_at"), F("id"))).filter(
             position__lt=Row(Value(starts_at, output_field=DateTimeField()), Value(pk))
         )
-    rows = [
-        {name: row[path] for name, path in ROW_FIELDS.items()}
-        for row in activities.values(*ROW_FIELDS.values())[: limit + 1]
-    ]
+    rows = _rows(activities[: limit + 1])
     following = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], following
 
@@ -121,38 +118,15 @@ def activities_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def activity_out(activity: Activity) -> dict[str, Any]:
-    return _activity_fields(
-        activity,
-        goals=sorted(goal.code for goal in activity.goals.all()),
-        reach=[
-            {"category": f"{r.category.dimension}.{r.category.key}", "count": r.count}
-            for r in activity.reach.all()
-        ],
-    )
+    """One activity as the API shows it (the same shape as a page's rows)."""
+    return activities_out(_rows(Activity.objects.filter(pk=activity.pk)))[0]
 
 
-def _activity_fields(
-    activity: Activity, *, goals: list[str], reach: list[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "id": activity.pk,
-        "agreement": activity.agreement.slug,
-        "organisation": activity.organisation_id,
-        "format": activity.format.key,
-        "title": activity.title,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "online": activity.online,
-        "kreis": activity.kreis_id,
-        "place_name": activity.place_name,
-        "status": activity.status,
-        "participants": activity.participants,
-        "first_timers": activity.first_timers,
-        "external_ref": activity.external_ref,
-        "version": activity.version,
-        "goals": goals,
-        "reach": reach,
-    }
+def _rows(activities: QuerySet[Activity]) -> list[dict[str, Any]]:
+    return [
+        {name: row[path] for name, path in ROW_FIELDS.items()}
+        for row in activities.values(*ROW_FIELDS.values())
+    ]
 
 
 def tokens_for_export(user: User) -> list[dict[str, Any]]:
