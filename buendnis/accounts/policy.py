@@ -158,20 +158,43 @@ def visible_agreement_ids(user: AnyUser) -> list[int]:
     return cached
 
 
+def _own_partners(user: AnyUser, agreement: Any) -> dict[int, str]:
+    """The user's organisations that are party to the agreement, with their partner role.
+
+    Read once per user and agreement (a request's pages ask several rules about the same
+    agreement), like the user's own roles.
+    """
+    if agreement is None or not user.is_authenticated:
+        return {}
+    if agreement.pk is None:
+        return {}
+    cached = getattr(user, "_buendnis_partners", None)
+    if cached is None:
+        cached = user._buendnis_partners = {}  # type: ignore[union-attr]
+    partners = cached.get(agreement.pk)
+    if partners is None:
+        partners = dict(
+            agreement.partners.filter(organisation_id__in=organisation_ids(user))
+            .order_by()
+            .values_list("organisation_id", "role")
+        )
+        cached[agreement.pk] = partners
+    return partners
+
+
 def _is_party(user: AnyUser, agreement: Model | None) -> bool:
     if agreement is None or not user.is_authenticated:
         return False
     if is_admin(user):
         return True
-    return agreement.partners.filter(organisation_id__in=organisation_ids(user)).exists()
+    return bool(_own_partners(user, agreement))
 
 
 def _may_approve_procedure(user: AnyUser, procedure: Any) -> bool:
     """A coordinator or ministry officer of a partner organisation may approve for it."""
     if procedure is None or not user.is_authenticated:
         return False
-    own = organisation_ids(user, Role.KOORDINATION, Role.MINISTERIUM)
-    return procedure.agreement.partners.filter(organisation_id__in=own).exists()
+    return _party_in_role(user, procedure.agreement, Role.KOORDINATION, Role.MINISTERIUM)
 
 
 def _documents_for(user: AnyUser, agreement: Any) -> bool:
@@ -181,7 +204,7 @@ def _documents_for(user: AnyUser, agreement: Any) -> bool:
         return False
     if agreement is None:
         return True
-    return agreement.partners.filter(organisation_id__in=own).exists()
+    return not own.isdisjoint(_own_partners(user, agreement))
 
 
 def _may_edit_activity(user: AnyUser, activity: Any) -> bool:
@@ -201,10 +224,7 @@ def _coordinates(user: AnyUser, activity: Any) -> bool:
 
 def _coordinates_agreement(user: AnyUser, agreement: Any) -> bool:
     """Coordinators of a partner organisation manage their agreement's format catalogue."""
-    own = organisation_ids(user, Role.KOORDINATION)
-    if agreement is None or not own:
-        return False
-    return agreement.partners.filter(organisation_id__in=own).exists()
+    return _party_in_role(user, agreement, Role.KOORDINATION)
 
 
 def _sees_contact(user: AnyUser, contact: Any) -> bool:
@@ -239,7 +259,7 @@ def _party_in_role(user: AnyUser, agreement: Any, *roles: str) -> bool:
     own = organisation_ids(user, *roles)
     if agreement is None or not own:
         return False
-    return agreement.partners.filter(organisation_id__in=own).exists()
+    return not own.isdisjoint(_own_partners(user, agreement))
 
 
 def _speaks_for_partner(user: AnyUser, agreement: Any) -> bool:
@@ -260,13 +280,19 @@ def _sees_exact_figures_of(user: AnyUser, organisation: Any) -> bool:
 
 
 def exact_scope(user: AnyUser, agreement: Any) -> set[int]:
-    """The agreement's partner organisations whose records the user may see exactly."""
+    """The agreement's partner organisations whose records the user may see exactly.
+
+    Exact figures are only ever the user's own organisations', so the partners among them
+    (read once per request, ``_own_partners``) are all that need asking.
+    """
     from buendnis.agreements.models import AgreementPartner
 
-    partners = AgreementPartner.objects.filter(
-        agreement=agreement, role=AgreementPartner.Role.PARTNER
-    ).values_list("organisation_id", flat=True)
-    return {o for o in partners if can(user, Action.EXACT_FIGURES, o)}
+    partners = _own_partners(user, agreement)
+    return {
+        o
+        for o, role in partners.items()
+        if role == AgreementPartner.Role.PARTNER and can(user, Action.EXACT_FIGURES, o)
+    }
 
 
 def sees_exact(user: AnyUser, organisation_ids: Any) -> bool:

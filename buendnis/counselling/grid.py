@@ -69,7 +69,7 @@ def counselling_grid(*, agreement: Agreement) -> Grid:
         Contact.objects.filter(agreement=agreement).aggregate(
             n=Count("id"), last=Max("updated_at")
         ),
-        list(Topic.objects.filter(agreement=agreement).values_list("id")),
+        list(Topic.objects.filter(agreement=agreement).order_by("pk").values_list("id")),
     )
     return grid_for(SOURCE, version, lambda: build_counselling_grid(agreement=agreement))
 

@@ -47,12 +47,18 @@ def hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> bool
     now = time.time() if now is None else now
     window, elapsed = divmod(now, seconds)
     current = f"{PREFIX}:{key}:{int(window)}"
-    cache.add(current, 0, timeout=2 * seconds)
+    # Count first, create only for the window's first hit: most hits find the counter.
     try:
         count = cache.incr(current)
-    except ValueError:  # expired between add and incr
-        cache.add(current, 1, timeout=2 * seconds)
-        count = 1
+    except ValueError:  # the window's first hit
+        if cache.add(current, 1, timeout=2 * seconds):
+            count = 1
+        else:  # another process created it just now
+            try:
+                count = cache.incr(current)
+            except ValueError:  # and it expired at once
+                cache.add(current, 1, timeout=2 * seconds)
+                count = 1
     previous = cache.get(f"{PREFIX}:{key}:{int(window) - 1}", 0)
     return previous * (1 - elapsed / seconds) + count <= limit
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from buendnis.activities.models import Activity
@@ -16,6 +16,7 @@ from buendnis.feedback.models import (
     Answer,
     FeedbackLink,
     FormatQuestionnaire,
+    Question,
     Questionnaire,
     QuestionnaireVersion,
     Response,
@@ -54,6 +55,34 @@ def effective_questionnaire(
     if link is not None and link.questionnaire_id:
         return link.questionnaire
     return format_questionnaire(activity)
+
+
+def _versions_for(link: FeedbackLink) -> QuerySet[QuestionnaireVersion]:
+    """The versions of the questionnaire the link answers, as ``effective_questionnaire``."""
+    if link.questionnaire_id:
+        return QuestionnaireVersion.objects.filter(questionnaire_id=link.questionnaire_id)
+    return QuestionnaireVersion.objects.filter(
+        questionnaire__format_defaults__format_id=link.activity.format_id
+    )
+
+
+def link_version(link: FeedbackLink) -> QuestionnaireVersion | None:
+    """The newest version the link's form shows, in one query."""
+    return _versions_for(link).order_by("-number").first()
+
+
+def link_version_answered(link: FeedbackLink, version_id: object) -> QuestionnaireVersion | None:
+    """The submitted version if it belongs to the link's questionnaire (any of its versions)."""
+    try:
+        pk = int(str(version_id))
+    except ValueError:
+        return None
+    return _versions_for(link).filter(pk=pk).first()
+
+
+def questions_of(version: QuestionnaireVersion) -> list[Question]:
+    """The version's questions in their order (without joining the version for it)."""
+    return list(Question.objects.filter(version_id=version.pk).order_by("position", "id"))
 
 
 def window(link: FeedbackLink) -> tuple[datetime.datetime, datetime.date]:

@@ -16,10 +16,14 @@ from buendnis.feedback.models import (
     FormatQuestionnaire,
     Question,
     Questionnaire,
-    QuestionnaireVersion,
     Response,
 )
-from buendnis.feedback.selectors import LinkState, effective_questionnaire, link_state
+from buendnis.feedback.selectors import (
+    LinkState,
+    link_state,
+    link_version_answered,
+    questions_of,
+)
 from buendnis.feedback.texts import SCALE_POINTS
 
 # Lower-case letters and digits without the look-alikes 0/o, 1/i/l: easy to type from paper.
@@ -148,14 +152,10 @@ def response_submit(
     state = link_state(link, now=now)
     if state != LinkState.OPEN:
         raise FeedbackRefused(REASONS[state])
-    questionnaire = effective_questionnaire(link.activity, link)
-    try:
-        version = QuestionnaireVersion.objects.get(
-            pk=int(str(version_id)), questionnaire=questionnaire
-        )
-    except (ValueError, QuestionnaireVersion.DoesNotExist):
-        raise FeedbackRefused("invalid") from None
-    parsed = parse_answers(version.questions.all(), answers)
+    version = link_version_answered(link, version_id)
+    if version is None:
+        raise FeedbackRefused("invalid")
+    parsed = parse_answers(questions_of(version), answers)
     if not parsed:
         raise FeedbackRefused("empty")
     response = Response.objects.create(

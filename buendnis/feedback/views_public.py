@@ -23,14 +23,10 @@ STATUS = {"closed": 410, "cap_reached": 410, "too_many": 429, "invalid": 400, "e
 
 
 def _link_and_version(code: str) -> tuple[FeedbackLink, QuestionnaireVersion]:
-    link = (
-        FeedbackLink.objects.select_related("activity", "questionnaire")
-        .filter(code=code.lower())
-        .first()
-    )
+    link = FeedbackLink.objects.select_related("activity").filter(code=code.lower()).first()
     if link is None:
         raise Http404
-    version = selectors.current_version(selectors.effective_questionnaire(link.activity, link))
+    version = selectors.link_version(link)
     if version is None:
         raise Http404
     return link, version
@@ -53,7 +49,7 @@ def _page(
     )
     translator = Translator(version, language)
     values = values or {}
-    questions = list(version.questions.all())
+    questions = selectors.questions_of(version)
     context = {
         "language": language,
         "languages": languages(version),
@@ -103,7 +99,13 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
         return _page(
             request, link, version, template="feedback/message.html", status=429, message="too_many"
         )
-    answers = {q.key: request.POST.get(field_name(q.key), "") for q in version.questions.all()}
+    # every submitted field named like a question: the service reads those its version asks
+    prefix = field_name("")
+    answers = {
+        name.removeprefix(prefix): value
+        for name, value in request.POST.items()
+        if name.startswith(prefix)
+    }
     try:
         services.response_submit(link=link, version_id=request.POST.get("v"), answers=answers)
     except services.FeedbackRefused as refused:

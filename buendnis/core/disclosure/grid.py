@@ -43,9 +43,12 @@ class Grid:
     facts: list[Fact] = field(default_factory=list)
     nodes: dict[Hashable, Node] = field(default_factory=dict)
     _index: dict[Hashable, int] = field(default_factory=dict)
+    # the fingerprint, kept until the grid changes (a cached grid is read on every request)
+    _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def variable(self, key: Hashable, value: int = 0) -> int:
         """The index of the variable ``key``, created (with its true value) on first use."""
+        self._fingerprint = None
         index = self._index.get(key)
         if index is None:
             index = self._index[key] = len(self.variables)
@@ -68,6 +71,7 @@ class Grid:
         """
         terms = tuple(sorted((i, c) for i, c in coefficients.items() if c))
         if terms and low <= sum(self.values[i] * c for i, c in terms) <= high:
+            self._fingerprint = None
             self.facts.append(Fact(terms, low, high))
 
     def same_sum(self, first: Iterable[int], second: Iterable[int]) -> None:
@@ -97,6 +101,7 @@ class Grid:
                 coefficients[index] = coefficients.get(index, 0) + 1
         value = sum(self.values[i] * c for i, c in coefficients.items())
         node = Node(key, coefficients, value)
+        self._fingerprint = None
         self.nodes[key] = node
         return node
 
@@ -107,6 +112,10 @@ class Grid:
         """What decides the protection: the structure and every true value."""
         import hashlib
 
+        # a grid pickled before the field existed has no attribute at all
+        known = getattr(self, "_fingerprint", None)
+        if known is not None:
+            return known
         digest = hashlib.sha256(self.name.encode())
         digest.update(repr(self.variables).encode())
         digest.update(repr(self.values).encode())
@@ -116,4 +125,5 @@ class Grid:
                 sorted((repr(k), sorted(n.coefficients.items())) for k, n in self.nodes.items())
             ).encode()
         )
-        return digest.hexdigest()
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from buendnis.core.disclosure.cycles import Cycles
 from buendnis.core.disclosure.grid import Grid
-from buendnis.core.disclosure.record import note
+from buendnis.core.disclosure.record import is_recording, note
 from buendnis.core.disclosure.solver import Solver
 
 PRIMARY, HIDDEN, WITHHELD = "primary", "hidden", "withheld"
@@ -58,7 +58,8 @@ class Publication:
             shown = primary_mark(self.threshold)
         else:
             shown = HIDDEN_MARK if mark == HIDDEN else WITHHELD_MARK
-        note(self.grid, _signature(node.coefficients), shown, *self.bounds(key))
+        if is_recording():
+            note(self.grid, _signature(node.coefficients), shown, *self.bounds(key))
         return shown
 
     def figure(self, coefficients: Mapping[int, int]) -> Shown:

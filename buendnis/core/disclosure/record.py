@@ -49,6 +49,11 @@ def recording(output: str, into: Collection) -> Iterator[Collection]:
         _current.reset(token)
 
 
+def is_recording() -> bool:
+    """Whether an audit collects figures now (outputs skip the bookkeeping otherwise)."""
+    return _current.get() is not None
+
+
 def note(
     grid: object,
     signature: Signature,
