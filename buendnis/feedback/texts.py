@@ -119,12 +119,31 @@ class Translator:
         )
 
     def text(self, key: str) -> Localised:
-        return self.pick(
-            {
-                code: texts.get(key, "")
-                for code, texts in self._texts.items()
-                if isinstance(texts, dict)
-            }
+        labels = {}
+        for code in (self.language.code, SOURCE_LANGUAGE):  # all ``pick`` reads
+            texts = self._texts.get(code)
+            if isinstance(texts, dict):
+                labels[code] = texts.get(key, "")
+        return self.pick(labels)
+
+    def shown(self, version: QuestionnaireVersion, questions: list[Question]) -> tuple:
+        """All of the version and its questions this translator can show: a fragment's key.
+
+        Only the chosen language's and the German texts (``pick``), not every language's.
+        """
+        codes = (self.language.code, SOURCE_LANGUAGE)
+
+        def only(labels: Mapping[str, str]) -> tuple:
+            return tuple(labels.get(code) for code in codes)
+
+        return (
+            version.pk,
+            version.languages,
+            [self._texts.get(code) for code in codes],
+            [
+                (q.key, q.kind, only(q.labels), [(o["key"], only(o["labels"])) for o in q.options])
+                for q in questions
+            ],
         )
 
     def form_texts(self) -> dict[str, Localised]:

@@ -65,13 +65,7 @@ def _page(
         # a form given back with answers is rendered afresh and its answers kept nowhere.
         "questions_key": None
         if values
-        else digest(
-            version.pk,
-            version.languages,
-            version.texts,
-            language.code,
-            [(q.key, q.kind, q.labels, q.options) for q in questions],
-        ),
+        else digest(language.code, translator.shown(version, questions)),
         "fragment_seconds": FRAGMENT_SECONDS,
         "action": f"{request.path}?{urlencode({'lang': language.code})}",
     }
