@@ -269,7 +269,8 @@ def indicator_values(request: HttpRequest, slug: str, period: str | None = None)
 
     Exact for who may read the internal report, the protected publication for everyone else.
     """
-    from buendnis.evaluation.report.data import indicator_rows, period_dict
+    from buendnis.evaluation.live_cache import live_indicator_rows
+    from buendnis.evaluation.report.data import period_dict
     from buendnis.evaluation.report.protect import protected_indicators
 
     agreement = _agreement(request, slug, Action.INDICATOR_VALUES)
@@ -279,7 +280,7 @@ def indicator_values(request: HttpRequest, slug: str, period: str | None = None)
     except PeriodInvalid as error:
         raise bad_parameter("period", str(error)) from error
     today = timezone.localdate()
-    rows = indicator_rows(agreement, chosen, today)
+    rows = live_indicator_rows(agreement, chosen, today)
     exact = can(request.user, Action.REPORT_INTERNAL, agreement)
     if not exact:
         rows = protected_indicators(
