@@ -32,6 +32,7 @@ from buendnis.agreements.models import (
     Indicator,
     IndicatorTarget,
 )
+from buendnis.operations.stamps import change_stamp
 
 if TYPE_CHECKING:
     from buendnis.evaluation.periods import Period
@@ -54,10 +55,8 @@ def indicator_data_version(
         agreement.in_force_on,
         today,
         activities or activities_version(agreement),
-        Contact.objects.filter(agreement=agreement).aggregate(
-            n=Count("id"), last=Max("updated_at")
-        ),
-        Response.objects.filter(agreement=agreement).aggregate(n=Count("id"), last=Max("id")),
+        change_stamp(Contact, agreement.pk),
+        change_stamp(Response, agreement.pk),
         ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
             n=Count("id"), last=Max("entered_at")
         ),

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, router, transaction
-from django.utils import timezone
 
 
 class DatabaseCache(DjangoDatabaseCache):
@@ -21,37 +20,28 @@ class DatabaseCache(DjangoDatabaseCache):
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         """Add ``delta`` to the stored number under a row lock; ValueError if it is missing.
 
-        Three statements (lock, read, write) where Django's read-then-``set`` takes five,
-        and the entry keeps its expiry, as a Redis counter does.
+        The new value is written into the locked row as it is, keeping its expiry (as Redis
+        does): Django's ``set`` would count the table for culling and look the row up again,
+        five statements more on every rate-limited request.
         """
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote_name = connection.ops.quote_name
-        table, key_column = quote_name(self._table), quote_name("cache_key")
-        value_column, expires_column = quote_name("value"), quote_name("expires")
-        cache_key = self.make_and_validate_key(key, version=version)
-        now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+        table, cache_key = quote_name(self._table), self.make_and_validate_key(key, version)
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET {expires_column} = {expires_column} "  # noqa: S608 - quoted names
-                f"WHERE {key_column} = %s",
+                f"UPDATE {table} SET {quote_name('expires')} = "  # noqa: S608 - quoted names
+                f"{quote_name('expires')} WHERE {quote_name('cache_key')} = %s",
                 [cache_key],
             )
-            row = None
-            if cursor.rowcount:
-                cursor.execute(
-                    f"SELECT {value_column} FROM {table} "  # noqa: S608 - quoted names
-                    f"WHERE {key_column} = %s AND {expires_column} >= %s",
-                    [cache_key, now],
-                )
-                row = cursor.fetchone()
-            if row is None:
-                raise ValueError(f"Key '{key}' not found")
-            stored = connection.ops.process_clob(row[0])
-            value = pickle.loads(base64.b64decode(stored.encode(), validate=True)) + delta  # noqa: S301 - our own cache table
-            pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            value = self.get(key, self._missing_key, version=version)
+            if value is self._missing_key:
+                raise ValueError(f"Key '{key}' not found.")
+            value += delta
+            pickled = pickle.dumps(value, self.pickle_protocol)
             cursor.execute(
-                f"UPDATE {table} SET {value_column} = %s WHERE {key_column} = %s",  # noqa: S608 - quoted names
-                [pickled, cache_key],
+                f"UPDATE {table} SET {quote_name('value')} = %s "  # noqa: S608 - quoted names
+                f"WHERE {quote_name('cache_key')} = %s",
+                [base64.b64encode(pickled).decode("latin1"), cache_key],
             )
             return value

@@ -43,7 +43,7 @@ class Grid:
     facts: list[Fact] = field(default_factory=list)
     nodes: dict[Hashable, Node] = field(default_factory=dict)
     _index: dict[Hashable, int] = field(default_factory=dict)
-    # the fingerprint, kept until the grid changes (a cached grid is read on every request)
+    # the fingerprint, once computed; every change to the grid forgets it
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def variable(self, key: Hashable, value: int = 0) -> int:
@@ -69,9 +69,9 @@ class Grid:
         A fact the data do not bear out (a rule the records broke) is left out: the model
         must describe the data as they are, or nothing could be published from it.
         """
+        self._fingerprint = None
         terms = tuple(sorted((i, c) for i, c in coefficients.items() if c))
         if terms and low <= sum(self.values[i] * c for i, c in terms) <= high:
-            self._fingerprint = None
             self.facts.append(Fact(terms, low, high))
 
     def same_sum(self, first: Iterable[int], second: Iterable[int]) -> None:
@@ -94,6 +94,7 @@ class Grid:
 
     def node(self, key: Hashable, variable_keys: Iterable[Hashable]) -> Node:
         """Declare a publishable figure: the sum of the named variables (missing ones are 0)."""
+        self._fingerprint = None
         coefficients: dict[int, int] = {}
         for variable_key in variable_keys:
             index = self._index.get(variable_key)
@@ -101,7 +102,6 @@ class Grid:
                 coefficients[index] = coefficients.get(index, 0) + 1
         value = sum(self.values[i] * c for i, c in coefficients.items())
         node = Node(key, coefficients, value)
-        self._fingerprint = None
         self.nodes[key] = node
         return node
 
@@ -109,13 +109,16 @@ class Grid:
         return sum(self.values[i] * c for i, c in coefficients.items())
 
     def fingerprint(self) -> str:
-        """What decides the protection: the structure and every true value."""
+        """What decides the protection: the structure and every true value.
+
+        Hashing a large grid takes tens of milliseconds, so the answer is kept until the grid
+        changes (a cached grid carries it).
+        """
         import hashlib
 
-        # a grid pickled before the field existed has no attribute at all
-        known = getattr(self, "_fingerprint", None)
-        if known is not None:
-            return known
+        if self._fingerprint is not None:
+            return self._fingerprint
+
         digest = hashlib.sha256(self.name.encode())
         digest.update(repr(self.variables).encode())
         digest.update(repr(self.values).encode())
