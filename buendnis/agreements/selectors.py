@@ -3,7 +3,19 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
 from buendnis.accounts.services import organisation_find
@@ -16,6 +28,7 @@ from buendnis.agreements.models import (
     FrameworkVersion,
     Goal,
     Indicator,
+    ProcedureApproval,
 )
 
 
@@ -67,34 +80,57 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def effective_procedures(
-    *, agreement_ids: QuerySet | list[int] | None = None
-) -> dict[int, DocumentationProcedure]:
-    """Each agreement's § 7 procedure in effect, in one query.
+def _in_effect_first(
+    procedures: QuerySet[DocumentationProcedure],
+) -> QuerySet[DocumentationProcedure]:
+    """Order each agreement's procedure versions so that the one in effect comes first.
 
     In effect is the newest version every partner has agreed to; while no version is
     agreed by all, the newest version (documentation never runs without a procedure).
     A version proposed later takes effect only with the last partner's agreement.
     """
+    agreed = (
+        ProcedureApproval.objects.filter(procedure_id=OuterRef("pk"))
+        .order_by()
+        .values("procedure_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     parties = (
         AgreementPartner.objects.filter(agreement_id=OuterRef("agreement_id"))
         .order_by()
         .values("agreement_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values("n")
     )
-    procedures = DocumentationProcedure.objects.annotate(
-        agreed=Count("approvals"), parties=Subquery(parties)
-    ).order_by("agreement_id", "version")
+    return (
+        procedures.annotate(agreed=Coalesce(Subquery(agreed), 0), parties=Subquery(parties))
+        .annotate(
+            agreed_by_all=Case(
+                When(parties__gt=0, agreed__gte=F("parties"), then=Value(1)), default=Value(0)
+            )
+        )
+        .order_by("agreement_id", "-agreed_by_all", "-version")
+    )
+
+
+def effective_procedures(
+    *, agreement_ids: QuerySet | list[int] | None = None
+) -> dict[int, DocumentationProcedure]:
+    """Each agreement's § 7 procedure in effect (``_in_effect_first``), in one query."""
+    procedures = DocumentationProcedure.objects.all()
     if agreement_ids is not None:
         procedures = procedures.filter(agreement_id__in=agreement_ids)
-    newest: dict[int, DocumentationProcedure] = {}
-    agreed: dict[int, DocumentationProcedure] = {}
-    for procedure in procedures:
-        newest[procedure.agreement_id] = procedure
-        if procedure.parties and procedure.agreed >= procedure.parties:
-            agreed[procedure.agreement_id] = procedure
-    return {agreement_id: agreed.get(agreement_id, p) for agreement_id, p in newest.items()}
+    effective: dict[int, DocumentationProcedure] = {}
+    for procedure in _in_effect_first(procedures):
+        effective.setdefault(procedure.agreement_id, procedure)
+    return effective
+
+
+def effective_deadline_days() -> Subquery:
+    """For annotating agreements: the § 7 deadline of the procedure in effect (None without)."""
+    procedures = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk"))
+    return Subquery(_in_effect_first(procedures).values("deadline_days")[:1])
 
 
 def effective_procedure(*, agreement: Agreement) -> DocumentationProcedure | None:
@@ -153,38 +189,65 @@ class AwaitingAgreement:
     version: int
 
 
-def awaiting_agreement(*, organisation_ids: set[int]) -> list[AwaitingAgreement]:
+def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]) -> QuerySet:
+    """Annotate what these partner organisations still owe each agreement (see below).
+
+    ``owes_as_partner``: one of them is a partner; ``owed_framework``: the version of the
+    framework proposal none of them has agreed to; ``owed_procedure``: the newest § 7
+    version, if none of them has agreed to it.
+    """
+    newest = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk")).order_by(
+        "-version"
+    )
+    return agreements.annotate(
+        owes_as_partner=Exists(
+            AgreementPartner.objects.filter(
+                agreement_id=OuterRef("pk"), organisation_id__in=organisation_ids
+            )
+        ),
+        owed_framework=Subquery(
+            FrameworkVersion.objects.filter(
+                agreement_id=OuterRef("pk"), status=FrameworkVersion.Status.PROPOSED
+            )
+            .exclude(approvals__organisation_id__in=organisation_ids)
+            .values("version")[:1]
+        ),
+        newest_procedure=Subquery(newest.values("version")[:1]),
+        newest_procedure_agreed=Exists(
+            ProcedureApproval.objects.filter(
+                procedure__agreement_id=OuterRef("pk"),
+                procedure__version=OuterRef("newest_procedure"),
+                organisation_id__in=organisation_ids,
+            )
+        ),
+    )
+
+
+def awaiting_agreement(
+    *, organisation_ids: set[int], agreements: list[Agreement] | None = None
+) -> list[AwaitingAgreement]:
     """Framework proposals and newest § 7 versions these partner organisations still owe.
 
-    Three queries, whatever the number of agreements.
+    One query, whatever the number of agreements; none if the caller passes ``agreements``
+    it has read ``with_awaiting`` for the same organisations (a framework has at most one
+    proposal open at a time: ``framework_one_open_version``).
     """
     if not organisation_ids:
         return []
-    partners = AgreementPartner.objects.filter(organisation_id__in=organisation_ids)
-    owed = []
-    proposals = (
-        FrameworkVersion.objects.filter(
-            status=FrameworkVersion.Status.PROPOSED, agreement__partners__in=partners
+    if agreements is None:
+        agreements = list(
+            with_awaiting(Agreement.objects.all(), organisation_ids=organisation_ids).filter(
+                owes_as_partner=True
+            )
         )
-        .exclude(approvals__organisation_id__in=organisation_ids)
-        .select_related("agreement")
-        .distinct()
-    )
-    owed += [AwaitingAgreement(p.agreement, "framework", p.version) for p in proposals]
-    newest = (
-        DocumentationProcedure.objects.filter(agreement__partners__in=partners)
-        .order_by("agreement_id", "-version")
-        .select_related("agreement")
-        .prefetch_related("approvals")
-        .distinct()
-    )
-    seen: set[int] = set()
-    for procedure in newest:
-        if procedure.agreement_id in seen:
+    owed = []
+    for agreement in agreements:
+        if not agreement.owes_as_partner:
             continue
-        seen.add(procedure.agreement_id)
-        if not {a.organisation_id for a in procedure.approvals.all()} & organisation_ids:
-            owed.append(AwaitingAgreement(procedure.agreement, "procedure", procedure.version))
+        if agreement.owed_framework is not None:
+            owed.append(AwaitingAgreement(agreement, "framework", agreement.owed_framework))
+        if agreement.newest_procedure is not None and not agreement.newest_procedure_agreed:
+            owed.append(AwaitingAgreement(agreement, "procedure", agreement.newest_procedure))
     return sorted(owed, key=lambda item: (item.agreement.title, item.kind))
 
 

@@ -14,11 +14,11 @@ agreed one. See docs/evaluation.md.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.accounts.policy import AnyUser, is_admin, visible_agreement_ids, visible_agreements
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import add_years
 from buendnis.evaluation.models import Adjustment, Evaluation
@@ -60,12 +60,18 @@ def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
 
 
 def with_last_agreed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    """Annotate ``last_agreed_on``: the day the latest evaluation was agreed (or None)."""
-    return agreements.annotate(
-        last_agreed_on=Max(
-            "evaluations__agreed_on", filter=Q(evaluations__status=Evaluation.Status.AGREED)
-        )
+    """Annotate ``last_agreed_on``: the day the latest evaluation was agreed (or None).
+
+    A subquery, not a join: the agreements' other annotations need no GROUP BY then.
+    """
+    last = (
+        Evaluation.objects.filter(agreement_id=OuterRef("pk"), status=Evaluation.Status.AGREED)
+        .order_by()
+        .values("agreement_id")
+        .annotate(last=Max("agreed_on"))
+        .values("last")
     )
+    return agreements.annotate(last_agreed_on=Subquery(last))
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,14 @@ def _open_evaluations(agreement_ids: list[int]) -> dict[int, Evaluation]:
 
 def due_list(*, agreements: QuerySet[Agreement], today: datetime.date) -> list[DueEvaluation]:
     """Due dates of these agreements, soonest (most overdue) first, in two queries."""
-    rows = list(with_last_agreed(agreements).order_by("pk"))
-    open_by_agreement = _open_evaluations([a.pk for a in rows])
+    return due_of(agreements=list(with_last_agreed(agreements).order_by("pk")), today=today)
+
+
+def due_of(*, agreements: list[Agreement], today: datetime.date) -> list[DueEvaluation]:
+    """Due dates of agreements read ``with_last_agreed``, in one query (the open evaluations)."""
+    open_by_agreement = _open_evaluations([a.pk for a in agreements])
     result = []
-    for agreement in rows:
+    for agreement in agreements:
         due_on = _due_on(
             agreement.in_force_on,
             agreement.last_agreed_on,
@@ -131,8 +141,8 @@ def overdue_adjustments(
 ) -> QuerySet[Adjustment]:
     """Open or in-progress adjustments past their date (of the user's agreements, if given)."""
     adjustments = Adjustment.objects.filter(status__in=OPEN_ADJUSTMENT_STATUSES, due_on__lt=today)
-    if user is not None:
-        adjustments = adjustments.filter(evaluation__agreement__in=visible_agreements(user))
+    if user is not None and not is_admin(user):
+        adjustments = adjustments.filter(evaluation__agreement_id__in=visible_agreement_ids(user))
     return adjustments.select_related("evaluation__agreement", "responsible", "goal").order_by(
         "due_on", "pk"
     )
