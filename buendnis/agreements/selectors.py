@@ -196,9 +196,7 @@ def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]
     framework proposal none of them has agreed to; ``owed_procedure``: the newest § 7
     version, if none of them has agreed to it.
     """
-    newest = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk")).order_by(
-        "-version"
-    )
+    newest = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk")).order_by("-version")
     return agreements.annotate(
         owes_as_partner=Exists(
             AgreementPartner.objects.filter(
