@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -219,6 +220,18 @@ class OverdueSummary:
     most_urgent: list[OverdueItem]
 
 
+@cache
+def _last_reminded() -> Subquery:
+    """When the latest reminder about an activity went out (built once: every use copies it)."""
+    return Subquery(
+        ActivityReminder.objects.filter(activity_id=OuterRef("pk"))
+        .order_by()
+        .values("activity_id")
+        .annotate(last=Max("sent_at"))
+        .values("last")
+    )
+
+
 def overdue_summary(
     *,
     user: AnyUser,
@@ -251,17 +264,10 @@ def overdue_summary(
         return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
     if agreements is None:
         agreements = list(Agreement.objects.filter(pk__in=counts).only("title").order_by("title"))
-    last_reminded = (
-        ActivityReminder.objects.filter(activity_id=OuterRef("pk"))
-        .order_by()
-        .values("activity_id")
-        .annotate(last=Max("sent_at"))
-        .values("last")
-    )
     urgent = (
         activities.select_related("responsible")
         .only(*URGENT_FIELDS)
-        .annotate(last_reminded=Subquery(last_reminded))
+        .annotate(last_reminded=_last_reminded())
         .order_by("ends_at", "id")[:limit]
     )
     most_urgent = [

@@ -2,12 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -15,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
 from buendnis.accounts.services import organisation_find
@@ -25,6 +25,7 @@ from buendnis.agreements.models import (
     AgreementPartner,
     Commitment,
     DocumentationProcedure,
+    FrameworkApproval,
     FrameworkVersion,
     Goal,
     Indicator,
@@ -80,6 +81,30 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _count_by(rows: QuerySet, key: str) -> QuerySet:
+    """``COUNT(*)`` of the rows as a subquery; no row at all (NULL) where none match."""
+    return rows.order_by().values(key).annotate(n=Count("*")).values("n")
+
+
+@cache
+def _agreed_by_all() -> Case:
+    """1 for a procedure version every partner has agreed to, else 0 (never without partners).
+
+    Built once (``cache``): expressions are copied wherever they are used, and building the
+    subqueries anew cost each page about a millisecond.
+    """
+    agreed = _count_by(
+        ProcedureApproval.objects.filter(procedure_id=OuterRef("pk")), "procedure_id"
+    )
+    parties = _count_by(
+        AgreementPartner.objects.filter(agreement_id=OuterRef("agreement_id")), "agreement_id"
+    )
+    return Case(
+        When(GreaterThanOrEqual(Subquery(agreed), Subquery(parties)), then=Value(1)),
+        default=Value(0),
+    )
+
+
 def _in_effect_first(
     procedures: QuerySet[DocumentationProcedure],
 ) -> QuerySet[DocumentationProcedure]:
@@ -89,29 +114,7 @@ def _in_effect_first(
     agreed by all, the newest version (documentation never runs without a procedure).
     A version proposed later takes effect only with the last partner's agreement.
     """
-    agreed = (
-        ProcedureApproval.objects.filter(procedure_id=OuterRef("pk"))
-        .order_by()
-        .values("procedure_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    parties = (
-        AgreementPartner.objects.filter(agreement_id=OuterRef("agreement_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return (
-        procedures.annotate(agreed=Coalesce(Subquery(agreed), 0), parties=Subquery(parties))
-        .annotate(
-            agreed_by_all=Case(
-                When(parties__gt=0, agreed__gte=F("parties"), then=Value(1)), default=Value(0)
-            )
-        )
-        .order_by("agreement_id", "-agreed_by_all", "-version")
-    )
+    return procedures.order_by("agreement_id", _agreed_by_all().desc(), "-version")
 
 
 def effective_procedures(
@@ -127,14 +130,18 @@ def effective_procedures(
     return effective
 
 
+@cache
 def effective_deadline_days() -> Subquery:
-    """For annotating agreements: the § 7 deadline of the procedure in effect (None without)."""
+    """For annotating agreements: the § 7 deadline of the procedure in effect (None without).
+
+    Built once, like ``_agreed_by_all``.
+    """
     procedures = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk"))
     return Subquery(_in_effect_first(procedures).values("deadline_days")[:1])
 
 
 def effective_procedure(*, agreement: Agreement) -> DocumentationProcedure | None:
-    """The agreement's § 7 procedure in effect (see ``effective_procedures``)."""
+    """The agreement's § 7 procedure in effect (see ``_in_effect_first``)."""
     return effective_procedures(agreement_ids=[agreement.pk]).get(agreement.pk)
 
 
@@ -189,36 +196,54 @@ class AwaitingAgreement:
     version: int
 
 
-def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]) -> QuerySet:
-    """Annotate what these partner organisations still owe each agreement (see below).
-
-    ``owes_as_partner``: one of them is a partner; ``owed_framework``: the version of the
-    framework proposal none of them has agreed to; ``owed_procedure``: the newest § 7
-    version, if none of them has agreed to it.
-    """
+@cache
+def _open_versions() -> dict[str, Subquery]:
+    """Each agreement's framework proposal and newest § 7 version (built once, see above)."""
+    proposal = FrameworkVersion.objects.filter(
+        agreement_id=OuterRef("pk"), status=FrameworkVersion.Status.PROPOSED
+    )
     newest = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk")).order_by("-version")
-    return agreements.annotate(
-        owes_as_partner=Exists(
-            AgreementPartner.objects.filter(
-                agreement_id=OuterRef("pk"), organisation_id__in=organisation_ids
+    return {
+        "proposed_framework": Subquery(proposal.values("version")[:1]),
+        "newest_procedure": Subquery(newest.values("version")[:1]),
+    }
+
+
+def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]) -> QuerySet:
+    """Annotate what these partner organisations owe each agreement (``awaiting_agreement``).
+
+    ``owes_as_partner``: one of them is a partner; ``proposed_framework`` and
+    ``framework_agreed``: the version of the open framework proposal (at most one:
+    ``framework_one_open_version``) and whether one of them agreed; ``newest_procedure``
+    and ``procedure_agreed`` the same for the newest § 7 version.
+    """
+    annotations = _owed_by(frozenset(organisation_ids))
+    return agreements.annotate(**_open_versions()).annotate(**annotations)
+
+
+@lru_cache(maxsize=256)
+def _owed_by(organisation_ids: frozenset[int]) -> dict[str, Exists]:
+    """``with_awaiting``'s questions about these organisations (built once per set of them)."""
+    ours = {"organisation_id__in": sorted(organisation_ids)}
+    return {
+        "owes_as_partner": Exists(
+            AgreementPartner.objects.filter(agreement_id=OuterRef("pk"), **ours)
+        ),
+        "framework_agreed": Exists(
+            FrameworkApproval.objects.filter(
+                version__agreement_id=OuterRef("pk"),
+                version__status=FrameworkVersion.Status.PROPOSED,
+                **ours,
             )
         ),
-        owed_framework=Subquery(
-            FrameworkVersion.objects.filter(
-                agreement_id=OuterRef("pk"), status=FrameworkVersion.Status.PROPOSED
-            )
-            .exclude(approvals__organisation_id__in=organisation_ids)
-            .values("version")[:1]
-        ),
-        newest_procedure=Subquery(newest.values("version")[:1]),
-        newest_procedure_agreed=Exists(
+        "procedure_agreed": Exists(
             ProcedureApproval.objects.filter(
                 procedure__agreement_id=OuterRef("pk"),
                 procedure__version=OuterRef("newest_procedure"),
-                organisation_id__in=organisation_ids,
+                **ours,
             )
         ),
-    )
+    }
 
 
 def awaiting_agreement(
@@ -227,8 +252,7 @@ def awaiting_agreement(
     """Framework proposals and newest § 7 versions these partner organisations still owe.
 
     One query, whatever the number of agreements; none if the caller passes ``agreements``
-    it has read ``with_awaiting`` for the same organisations (a framework has at most one
-    proposal open at a time: ``framework_one_open_version``).
+    it has read ``with_awaiting`` for the same organisations.
     """
     if not organisation_ids:
         return []
@@ -242,9 +266,9 @@ def awaiting_agreement(
     for agreement in agreements:
         if not agreement.owes_as_partner:
             continue
-        if agreement.owed_framework is not None:
-            owed.append(AwaitingAgreement(agreement, "framework", agreement.owed_framework))
-        if agreement.newest_procedure is not None and not agreement.newest_procedure_agreed:
+        if agreement.proposed_framework is not None and not agreement.framework_agreed:
+            owed.append(AwaitingAgreement(agreement, "framework", agreement.proposed_framework))
+        if agreement.newest_procedure is not None and not agreement.procedure_agreed:
             owed.append(AwaitingAgreement(agreement, "procedure", agreement.newest_procedure))
     return sorted(owed, key=lambda item: (item.agreement.title, item.kind))
 
