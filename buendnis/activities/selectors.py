@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -220,9 +219,8 @@ class OverdueSummary:
     most_urgent: list[OverdueItem]
 
 
-@cache
 def _last_reminded() -> Subquery:
-    """When the latest reminder about an activity went out (built once: every use copies it)."""
+    """When the latest reminder about an activity went out."""
     return Subquery(
         ActivityReminder.objects.filter(activity_id=OuterRef("pk"))
         .order_by()

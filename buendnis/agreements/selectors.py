@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 from django.db.models import (
     Case,
@@ -86,12 +85,11 @@ def _count_by(rows: QuerySet, key: str) -> QuerySet:
     return rows.order_by().values(key).annotate(n=Count("*")).values("n")
 
 
-@cache
 def _agreed_by_all() -> Case:
     """1 for a procedure version every partner has agreed to, else 0 (never without partners).
 
-    Built once (``cache``): expressions are copied wherever they are used, and building the
-    subqueries anew cost each page about a millisecond.
+    Built anew for every query: a resolved expression keeps the aliases of the query it was
+    used in, so a shared one breaks the correlation of the next query.
     """
     agreed = _count_by(
         ProcedureApproval.objects.filter(procedure_id=OuterRef("pk")), "procedure_id"
@@ -130,12 +128,8 @@ def effective_procedures(
     return effective
 
 
-@cache
 def effective_deadline_days() -> Subquery:
-    """For annotating agreements: the § 7 deadline of the procedure in effect (None without).
-
-    Built once, like ``_agreed_by_all``.
-    """
+    """For annotating agreements: the § 7 deadline of the procedure in effect (None without)."""
     procedures = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk"))
     return Subquery(_in_effect_first(procedures).values("deadline_days")[:1])
 
@@ -196,9 +190,8 @@ class AwaitingAgreement:
     version: int
 
 
-@cache
 def _open_versions() -> dict[str, Subquery]:
-    """Each agreement's framework proposal and newest § 7 version (built once, see above)."""
+    """Each agreement's framework proposal and newest § 7 version."""
     proposal = FrameworkVersion.objects.filter(
         agreement_id=OuterRef("pk"), status=FrameworkVersion.Status.PROPOSED
     )
@@ -217,13 +210,12 @@ def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]
     ``framework_one_open_version``) and whether one of them agreed; ``newest_procedure``
     and ``procedure_agreed`` the same for the newest § 7 version.
     """
-    annotations = _owed_by(frozenset(organisation_ids))
+    annotations = _owed_by(organisation_ids)
     return agreements.annotate(**_open_versions()).annotate(**annotations)
 
 
-@lru_cache(maxsize=256)
-def _owed_by(organisation_ids: frozenset[int]) -> dict[str, Exists]:
-    """``with_awaiting``'s questions about these organisations (built once per set of them)."""
+def _owed_by(organisation_ids: set[int]) -> dict[str, Exists]:
+    """``with_awaiting``'s questions about these organisations."""
     ours = {"organisation_id__in": sorted(organisation_ids)}
     return {
         "owes_as_partner": Exists(

@@ -13,7 +13,6 @@ agreed one. See docs/evaluation.md.
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
@@ -66,9 +65,8 @@ def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
     return _due_on(agreement.in_force_on, last, timezone.localdate(agreement.created_at))
 
 
-@cache
 def _last_agreed_on() -> Subquery:
-    """The day an agreement's latest evaluation was agreed (built once: every use copies it)."""
+    """The day an agreement's latest evaluation was agreed."""
     return Subquery(
         Evaluation.objects.filter(agreement_id=OuterRef("pk"), status=Evaluation.Status.AGREED)
         .order_by()
