@@ -38,6 +38,7 @@ from buendnis.core.disclosure.periods import (
     bucket,
 )
 from buendnis.core.disclosure.publication import Publication
+from buendnis.operations.stamps import change_stamp
 
 SOURCE = "activities"
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -131,14 +132,11 @@ def doc_node(state: str, time: tuple) -> tuple:
 def activities_grid(*, agreement: Agreement, today: datetime.date | None = None) -> Grid:
     """The agreement's grid, rebuilt only when its activities, formats or procedure change."""
     today = today or timezone.localdate()
-    activities = Activity.objects.filter(agreement=agreement).aggregate(
-        n=Count("id"), last=Max("updated_at")
-    )
     version = (
         agreement.pk,
         agreement.in_force_on,
         today,
-        activities,
+        change_stamp(Activity, agreement.pk),
         list(Format.objects.filter(agreement=agreement).values_list("id", "key", "status")),
         list(ReachCategory.objects.filter(agreement=agreement).values_list("id", "dimension")),
         list(DocumentationProcedure.objects.filter(agreement=agreement).values_list("version")),

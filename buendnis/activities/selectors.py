@@ -22,6 +22,7 @@ from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.disclosure.cache import publication_for
 from buendnis.core.versioned import remembered
+from buendnis.operations.stamps import change_stamp
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -366,17 +367,14 @@ def agreement_figures(
     return AgreementFigures(year=year, exact=True, **totals)
 
 
-def activities_version(agreement: Agreement) -> dict:
-    """Count and latest change of the agreement's activities: a version of their data.
+def activities_version(agreement: Agreement) -> tuple:
+    """A version of the agreement's activities: their change stamp (``operations.stamps``).
 
-    Index-only (``activity_agr_updated``; ``COUNT(*)``, as ``COUNT(id)`` would read the
-    rows). Reach, goals and network partners are written together with their activity, so
-    they change its ``updated_at``. A page that shows several figures of one agreement
-    reads it once and passes it on (``agreement_detail``).
+    Reach, goals and network partners are written together with their activity, so they
+    change it too. A page that shows several figures of one agreement reads it once and
+    passes it on (``agreement_detail``).
     """
-    return Activity.objects.filter(agreement=agreement).aggregate(
-        n=Count("*"), last=Max("updated_at")
-    )
+    return change_stamp(Activity, agreement.pk)
 
 
 def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:

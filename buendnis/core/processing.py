@@ -191,7 +191,7 @@ RETENTION: dict[str, str] = {
     "`BUENDNIS_FEEDBACK_FREE_TEXT_RETENTION_DAYS` (730) days, deleted daily",
     "report": "Generated files `BUENDNIS_REPORT_JOBS_KEEP_HOURS` (24) hours, deleted daily",
     "operations": "Task records `BUENDNIS_TASKS_KEEP_DAYS` (14) days; one row per schedule "
-    "and worker, overwritten",
+    "and worker, overwritten; one change counter per agreement and table, overwritten",
     "public": "Until the organisation changes or withdraws it",
     "audit": "For the installation's lifetime: append-only, never changed or deleted; a "
     "pseudonymised person's entries show the pseudonym (docs/audit.md)",
@@ -497,6 +497,9 @@ MODELS: dict[str, Stored] = {
         "operations", "operations", technical="worker_id hostname pid started_at seen_at"
     ),
     "operations.ScheduleRun": _m("operations", "operations", technical="name ran_on ran_at"),
+    "operations.ChangeStamp": _m(
+        "operations", "operations", technical="source agreement_id changes changed_at"
+    ),
 }
 
 # Third-party models walked with the project's own, because they hold personal data.

@@ -11,7 +11,7 @@ portfolio publish about counselling.
 
 from collections.abc import Hashable
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from buendnis.agreements.models import Agreement
@@ -27,6 +27,7 @@ from buendnis.core.disclosure.periods import (
     time_nodes,
 )
 from buendnis.counselling.models import Contact, Topic
+from buendnis.operations.stamps import change_stamp
 
 SOURCE = "counselling"
 BREAKDOWNS: tuple[tuple[str, str], ...] = (
@@ -66,9 +67,7 @@ def counselling_grid(*, agreement: Agreement) -> Grid:
     version = (
         agreement.pk,
         agreement.in_force_on,
-        Contact.objects.filter(agreement=agreement).aggregate(
-            n=Count("id"), last=Max("updated_at")
-        ),
+        change_stamp(Contact, agreement.pk),
         list(Topic.objects.filter(agreement=agreement).values_list("id")),
     )
     return grid_for(SOURCE, version, lambda: build_counselling_grid(agreement=agreement))

@@ -12,11 +12,14 @@ next view computes afresh and nothing is ever invalidated by hand.
 
 What is cached are the engine's exact values; who sees them exactly is decided on every
 view afterwards (the protected publication for everyone else), so the stored values never
-depend on the viewer. ``agreement_figures`` keys its exact totals the same way.
+depend on the viewer. ``agreement_figures`` keys its exact totals the same way, and the
+evaluation page and the API keep a period's values with ``live_indicator_rows``.
 The answers are kept by ``buendnis.core.versioned.remembered``.
 """
 
+import copy
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max
 
@@ -29,6 +32,10 @@ from buendnis.agreements.models import (
     Indicator,
     IndicatorTarget,
 )
+from buendnis.operations.stamps import change_stamp
+
+if TYPE_CHECKING:
+    from buendnis.evaluation.periods import Period
 
 
 def indicator_data_version(
@@ -48,10 +55,8 @@ def indicator_data_version(
         agreement.in_force_on,
         today,
         activities or activities_version(agreement),
-        Contact.objects.filter(agreement=agreement).aggregate(
-            n=Count("id"), last=Max("updated_at")
-        ),
-        Response.objects.filter(agreement=agreement).aggregate(n=Count("id"), last=Max("id")),
+        change_stamp(Contact, agreement.pk),
+        change_stamp(Response, agreement.pk),
         ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
             n=Count("id"), last=Max("entered_at")
         ),
@@ -78,4 +83,28 @@ def indicator_data_version(
             .order_by("pk")
             .values_list("pk", "version")
         ),
+    )
+
+
+def live_indicator_rows(agreement: Agreement, period: "Period", today: datetime.date) -> list[dict]:
+    """The engine's values for a period with their details (``report.data.indicator_rows``),
+    kept until the agreement's data change.
+
+    The evaluation page and the API read them on every view of a draft; at a large partner
+    the computation takes seconds. A copy is handed out: callers may change their rows.
+    """
+    from django.utils import translation
+
+    from buendnis.core.versioned import remembered
+    from buendnis.evaluation.report.data import indicator_rows
+
+    version = (
+        translation.get_language(),
+        period.kind,
+        period.start,
+        period.end,
+        indicator_data_version(agreement=agreement, today=today),
+    )
+    return copy.deepcopy(
+        remembered("indicator-rows", version, lambda: indicator_rows(agreement, period, today))
     )

@@ -88,12 +88,12 @@ def editable(evaluation: Evaluation) -> bool:
 
 def indicator_rows(evaluation: Evaluation, today: datetime.date | None = None) -> list[dict]:
     """The frozen figures once in review, the live ones while a draft (as the report has them)."""
-    from buendnis.evaluation.report.data import indicator_rows as live_rows
+    from buendnis.evaluation.live_cache import live_indicator_rows
 
     if evaluation.snapshot:
         return list(evaluation.snapshot.get("indicators", []))
     today = today or timezone.localdate()
-    return live_rows(evaluation.agreement, evaluation.period, today)
+    return live_indicator_rows(evaluation.agreement, evaluation.period, today)
 
 
 def protected_indicator_rows(

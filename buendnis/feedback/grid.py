@@ -25,6 +25,7 @@ from buendnis.core.disclosure.grid import Grid
 from buendnis.core.disclosure.periods import AGREEMENT_YEAR, YEAR, agreement_start_month, bucket
 from buendnis.feedback.models import Answer, Question, Response
 from buendnis.feedback.texts import SCALE_POINTS
+from buendnis.operations.stamps import change_stamp
 
 SOURCE = "feedback"
 ALL = "all"
@@ -52,10 +53,8 @@ def feedback_grid(*, agreement: Agreement) -> Grid:
     version = (
         agreement.pk,
         agreement.in_force_on,
-        Response.objects.filter(agreement=agreement).aggregate(n=Count("id"), last=Max("id")),
-        list(
-            Activity.objects.filter(agreement=agreement).aggregate(last=Max("updated_at")).values()
-        ),
+        change_stamp(Response, agreement.pk),
+        change_stamp(Activity, agreement.pk),
     )
     return grid_for(SOURCE, version, lambda: build_feedback_grid(agreement=agreement))
 

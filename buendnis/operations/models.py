@@ -25,3 +25,28 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.ran_on}"
+
+
+class ChangeStamp(models.Model):
+    """How often an agreement's rows in one table have changed, kept by database triggers.
+
+    Cached answers are keyed by it (``operations.stamps``): one indexed row to read instead of
+    counting an agreement's rows. The triggers count every insert, update and delete, however
+    it is made (a form, an import, ``bulk_create``, a queryset's ``update``, plain SQL), and
+    the counter moves in the writing transaction, so a reader never sees new data under an
+    old stamp. ``changed_at`` tells two histories apart that reach the same count (a restored
+    backup, a rolled-back write).
+    """
+
+    source = models.CharField(max_length=64)  # the table's name
+    agreement_id = models.BigIntegerField()  # no foreign key: a deleted agreement's rows stamp too
+    changes = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "agreement_id"], name="changestamp_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.agreement_id}: {self.changes}"

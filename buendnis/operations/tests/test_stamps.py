@@ -1,0 +1,127 @@
+"""Change stamps: every way of writing an agreement's rows moves its stamp, and only its own."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from buendnis.accounts.models import Organisation
+from buendnis.activities.models import Activity
+from buendnis.activities.tests import conftest as activity_fixtures
+from buendnis.agreements.models import Agreement
+from buendnis.counselling.models import Contact
+from buendnis.counselling.tests import conftest as counselling_fixtures
+from buendnis.feedback.models import FeedbackLink, Response
+from buendnis.feedback.tests import conftest as feedback_fixtures
+from buendnis.feedback.tests.conftest import answer
+from buendnis.operations import stamps
+from buendnis.operations.stamps import change_stamp
+
+documenting = activity_fixtures.documenting
+make_activity = activity_fixtures.make_activity
+topics = counselling_fixtures.topics
+make_contact = counselling_fixtures.make_contact
+questionnaires = feedback_fixtures.questionnaires
+open_activity = feedback_fixtures.open_activity
+link = feedback_fixtures.link
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other(partner_org: Organisation) -> Agreement:
+    return Agreement.objects.create(slug="andere", title="Andere Vereinbarung")
+
+
+def test_every_stamped_table_has_its_triggers() -> None:
+    """Fails when a migration rebuilt a table (SQLite drops its triggers then)."""
+    expected = {name for table in stamps.STAMPED for name in stamps.trigger_names(table)}
+    assert expected <= stamps.installed_triggers()
+
+
+def test_no_row_means_no_change_yet(documenting: Agreement) -> None:
+    assert change_stamp(Activity, documenting.pk) == (0, None)
+
+
+def test_create_update_and_delete_each_move_the_stamp(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    seen = [change_stamp(Activity, documenting.pk)]
+    activity = make_activity()
+    seen.append(change_stamp(Activity, documenting.pk))
+    activity.title = "Väter-Café, verlegt"
+    activity.save()
+    seen.append(change_stamp(Activity, documenting.pk))
+    activity.delete()
+    seen.append(change_stamp(Activity, documenting.pk))
+    counts = [changes for changes, _at in seen]
+    assert counts == sorted(counts) and len(set(counts)) == 4
+    assert len(set(seen)) == 4
+
+
+def test_bulk_writes_and_plain_sql_move_the_stamp(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    activity = make_activity()
+    before = change_stamp(Activity, documenting.pk)
+    Activity.objects.filter(agreement=documenting).update(title="umbenannt")
+    after_update = change_stamp(Activity, documenting.pk)
+    assert after_update != before
+    copy = Activity.objects.get(pk=activity.pk)
+    copy.pk = None
+    Activity.objects.bulk_create([copy])
+    after_bulk = change_stamp(Activity, documenting.pk)
+    assert after_bulk != after_update
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM activities_activity WHERE id = %s", [copy.pk])
+    assert change_stamp(Activity, documenting.pk) != after_bulk
+
+
+def test_a_write_leaves_other_agreements_and_tables_alone(
+    documenting: Agreement, other: Agreement, make_activity: Any
+) -> None:
+    make_activity()
+    assert change_stamp(Activity, other.pk) == (0, None)
+    assert change_stamp(Contact, documenting.pk) == (0, None)
+
+
+def test_moving_a_row_to_another_agreement_stamps_both(
+    documenting: Agreement, other: Agreement, make_activity: Any
+) -> None:
+    activity = make_activity()
+    mine = change_stamp(Activity, documenting.pk)
+    Activity.objects.filter(pk=activity.pk).update(agreement=other)
+    assert change_stamp(Activity, documenting.pk) != mine
+    assert change_stamp(Activity, other.pk) != (0, None)
+
+
+def test_contacts_are_stamped(agreement: Agreement, make_contact: Any) -> None:
+    contact = make_contact()
+    assert change_stamp(Contact, agreement.pk)[0] == 1
+    Contact.objects.filter(pk=contact.pk).delete()
+    assert change_stamp(Contact, agreement.pk)[0] == 2
+
+
+def test_feedback_responses_are_stamped(link: FeedbackLink) -> None:
+    agreement_id = link.activity.agreement_id
+    assert change_stamp(Response, agreement_id) == (0, None)
+    answer(link, reflect_role="2")
+    assert change_stamp(Response, agreement_id)[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_the_stamp_as_it_was(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    make_activity()
+    before = change_stamp(Activity, documenting.pk)
+    with transaction.atomic():
+        Activity.objects.filter(agreement=documenting).update(
+            ends_at=timezone.now() + datetime.timedelta(hours=1)
+        )
+        inside = change_stamp(Activity, documenting.pk)
+        transaction.set_rollback(True)
+    assert inside != before  # the writer's own reads see its change at once
+    assert change_stamp(Activity, documenting.pk) == before
