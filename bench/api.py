@@ -7,6 +7,8 @@
 serialisation) for the first page and a deep page (¾ through one agreement's activities),
 beside exactly the SQL statements that request sent, run with ``cursor.execute``: the ratio is
 what the API's layers cost, and the deep page must cost what the first one costs (keyset).
+A trivial authenticated request (``GET /api/v1/agreements/``), timed in the same rounds, is
+the stack's fixed cost: ``ratio_after_fixed_cost`` is (request − fixed) / SQL.
 (b) schemathesis: generated requests (positive and negative) against ``/api/v1/schema/``
 until ``--cases`` are done; server errors and schema violations are counted.
 Writes ``bench/last-api-run.json``. See ``bench/README.md``.
@@ -27,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ROOT, _setup_django, setup
 
 LIMIT = 50
+# The cheapest authenticated operation there is (the API has no root document): the caller's
+# agreements, a handful of rows. Its time is the stack's fixed cost per request.
+FIXED_PATH = "/api/v1/agreements/"
 
 
 def _coordinator() -> tuple[Any, Any, str]:
@@ -52,21 +57,47 @@ def _coordinator() -> tuple[Any, Any, str]:
     return partner.agreement, partner.organisation, secret
 
 
-def _paired(api: Any, raw: Any, rounds: int = 15) -> tuple[float, float, int]:
-    """Median seconds of the request and of its SQL, measured in alternating rounds.
+def _paired(*calls: Any, rounds: int = 15) -> list[float]:
+    """Median seconds of each call, measured in alternating rounds (one of each per round).
 
     Alternating keeps a busy machine's changing load from favouring one side.
     """
-    api(), raw()  # warm up
-    api_times, raw_times, rows = [], [], 0
+    for call in calls:
+        call()  # warm up
+    times: list[list[float]] = [[] for _call in calls]
     for _round in range(rounds):
-        started = time.perf_counter()
-        rows = api()
-        api_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        raw()
-        raw_times.append(time.perf_counter() - started)
-    return statistics.median(api_times), statistics.median(raw_times), rows
+        for call, taken in zip(calls, times, strict=True):
+            started = time.perf_counter()
+            call()
+            taken.append(time.perf_counter() - started)
+    return [statistics.median(taken) for taken in times]
+
+
+def _captured(request: Any) -> list[str]:
+    """The SQL statements one request sends (after a first call that may stamp the token)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request()
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _replay(statements: list[str]) -> Any:
+    """A call that sends exactly these statements with ``cursor.execute`` and fetches every row."""
+    from django.db import connection
+
+    def raw() -> int:
+        rows: list[Any] = []
+        with connection.cursor() as db:
+            for sql in statements:
+                db.execute(sql)
+                if db.description is not None:
+                    rows = db.fetchall()
+        return len(rows)
+
+    return raw
 
 
 def _explain(sql: str) -> list[str]:
@@ -90,7 +121,7 @@ def bench_list(*, explain: bool = False) -> dict[str, Any]:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     agreement, organisation, secret = _coordinator()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    out: dict[str, Any] = {"limit": LIMIT}
+    out: dict[str, Any] = {"limit": LIMIT, "fixed_cost_request": f"GET {FIXED_PATH}"}
     # The agreement's list (the usual call) and every visible activity (no filter).
     for scope, rows_of, filters in (
         (
@@ -101,17 +132,22 @@ def bench_list(*, explain: bool = False) -> dict[str, Any]:
         ("all", Activity.objects.filter(organisation=organisation), {}),
     ):
         out[scope] = _bench_scope(client, rows_of, filters, explain=explain)
+    out["fixed_cost_ms"] = statistics.median(
+        out[scope][name]["fixed_ms"] for scope in ("agreement", "all") for name in ("first", "deep")
+    )
     # The earlier keys, for comparison with older runs: the agreement's list.
     out.update({k: out["agreement"][k] for k in ("first", "deep", "deep_over_first")})
     return out
 
 
 def _bench_scope(client: Any, mine: Any, filters: dict, *, explain: bool) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from buendnis.api.selectors import encode_cursor
 
+    def fixed() -> None:
+        response = client.get(FIXED_PATH)
+        assert response.status_code == 200, response.content
+
+    fixed_statements = _captured(fixed)
     total = mine.count()
     deep_at = max(0, total * 3 // 4)
     deep = mine.order_by("-starts_at", "-id")[deep_at]
@@ -124,20 +160,10 @@ def _bench_scope(client: Any, mine: Any, filters: dict, *, explain: bool) -> dic
             assert response.status_code == 200, response.content
             return len(response.json()["results"])
 
-        with CaptureQueriesContext(connection) as captured:
-            api()
-        statements = [q["sql"] for q in captured.captured_queries]
-
-        def raw(statements: list[str] = statements) -> int:
-            rows: list[Any] = []
-            with connection.cursor() as db:
-                for sql in statements:
-                    db.execute(sql)
-                    if db.description is not None:
-                        rows = db.fetchall()
-            return len(rows)
-
-        api_s, raw_s, rows = _paired(api, raw)
+        statements = _captured(api)
+        raw = _replay(statements)
+        rows = api()
+        api_s, raw_s, fixed_s, fixed_raw_s = _paired(api, raw, fixed, _replay(fixed_statements))
         out[name] = {
             "position": 0 if cursor is None else deep_at,
             "rows": rows,
@@ -145,6 +171,12 @@ def _bench_scope(client: Any, mine: Any, filters: dict, *, explain: bool) -> dic
             "api_ms": api_s * 1000,
             "raw_ms": raw_s * 1000,
             "ratio": api_s / raw_s,
+            # The API stack's fixed cost, timed in the same rounds: a trivial authenticated
+            # request (token, policy, ninja, a small answer), taken off before dividing.
+            "fixed_ms": fixed_s * 1000,
+            "fixed_raw_ms": fixed_raw_s * 1000,
+            "fixed_queries": len(fixed_statements),
+            "ratio_after_fixed_cost": max(0.0, api_s - fixed_s) / raw_s,
         }
         if explain:
             page = next(

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
+from buendnis.accounts.policy import load_grants
 from buendnis.api.models import ApiToken
 from buendnis.api.problems import Problem
 from buendnis.api.services import token_for_secret
@@ -34,12 +35,12 @@ def throttle(token: ApiToken) -> None:
     now = time.time()
     slot = int(now // window)
     key = f"buendnis:api:throttle:{token.pk}:{slot}"
-    cache.add(key, 0, timeout=window + 1)
+    # Count first: the window's key exists for all but its first request, and every cache
+    # call is a round trip (with the database cache, several statements).
     try:
         used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        used = 1
+    except ValueError:  # the window's first request; if another process added it, count on
+        used = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
     if used > limit:
         wait = max(1, int((slot + 1) * window - now + 0.999))
         raise Problem(
@@ -58,6 +59,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise Problem("unauthenticated", _("Der API-Schlüssel ist ungültig oder widerrufen."))
         throttle(found)
+        load_grants(found.user)  # the policy asks roles and agreements of every request
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         return found

@@ -1,5 +1,7 @@
 """The one permission policy: every URL has a rule, and the rules say what they should."""
 
+from collections.abc import Callable
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -66,6 +68,39 @@ def test_it_lets_the_ministry_see_all_its_agreements(
     agreement: Agreement, other_agreement: Agreement, referentin: User
 ) -> None:
     assert set(visible_agreements(referentin)) == {agreement, other_agreement}
+
+
+def test_it_loads_roles_and_agreements_in_one_query(
+    agreement: Agreement,
+    other_agreement: Agreement,
+    referentin: User,
+    outsider: User,
+    koordination: User,
+    django_assert_num_queries: Callable,
+) -> None:
+    from buendnis.accounts.models import Membership
+    from buendnis.accounts.policy import load_grants, organisation_ids, visible_agreement_ids
+
+    Membership.objects.create(
+        user=koordination,
+        organisation=outsider.memberships.get().organisation,
+        role=Membership.Role.FACHKRAFT,
+    )
+    for user in (referentin, outsider, koordination):
+        separately = User.objects.get(pk=user.pk)
+        expected = (
+            {role: organisation_ids(separately, role) for role in Membership.Role},
+            visible_agreement_ids(separately),
+        )
+        together = User.objects.get(pk=user.pk)
+        with django_assert_num_queries(1):
+            load_grants(together)
+            loaded = (
+                {role: organisation_ids(together, role) for role in Membership.Role},
+                visible_agreement_ids(together),
+            )
+        assert loaded == expected
+    assert visible_agreement_ids(together) == sorted([agreement.pk, other_agreement.pk])
 
 
 def test_it_lets_admins_see_everything(

@@ -266,6 +266,48 @@ def test_it_walks_every_activity_by_cursor(
     assert seen == [a.pk for a in expected]
 
 
+def test_it_answers_activities_in_the_documented_shape(
+    api_as: Callable, fachkraft: User, documenting: Agreement
+) -> None:
+    from buendnis.api.schemas import ActivityOut, ActivityPage
+
+    api = api_as(fachkraft)
+    created = api.post("activities/", _payload(documenting))
+    assert created.status_code == 201
+    page = api.get("activities/")
+    detail = api.get(f"activities/{created.data['id']}/")
+    ActivityPage.model_validate(page.data)
+    ActivityOut.model_validate(detail.data)
+    assert page["Content-Type"] == detail["Content-Type"] == "application/json; charset=utf-8"
+    assert page.data["results"] == [created.data] == [detail.data]
+    assert detail.data["starts_at"] == "2026-11-24T19:00:00Z"
+    assert detail.data["goals"] == ["Z1"]
+    assert {r["category"]: r["count"] for r in detail.data["reach"]} == {
+        "group.fathers": 11,
+        "migration.own": 8,
+        "migration.none": 3,
+    }
+    assert page.data["next"] is None
+
+
+def test_it_lists_a_page_in_five_queries(
+    api_as: Callable,
+    fachkraft: User,
+    make_activity: Callable[..., Activity],
+    django_assert_num_queries: Callable,
+) -> None:
+    start = timezone.make_aware(datetime.datetime(2026, 3, 1, 10))
+    for day in range(4):
+        make_activity(starts_at=start + datetime.timedelta(days=day))
+    api = api_as(fachkraft)
+    api.get("activities/")  # stamps the token's last use
+    # token with its user, roles with agreements, the page, its goals, its reach counts
+    with django_assert_num_queries(5):
+        page = api.get("activities/", limit=3).data
+    assert [len(row["reach"]) for row in page["results"]] == [4, 4, 4]
+    assert all(row["goals"] for row in page["results"])
+
+
 def test_it_throttles_each_token(
     api_as: Callable, fachkraft: User, settings: pytest.FixtureRequest
 ) -> None:

@@ -6,7 +6,7 @@ reads the same protection.
 """
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,23 +15,26 @@ from buendnis.core.disclosure.grid import Grid
 from buendnis.core.disclosure.publication import Publication, protect
 
 TIMEOUT_SECONDS = 7 * 24 * 3600
-_recent: dict[str, dict[Hashable, str]] = {}  # this process's last few protections
+# This process's last few publications. The same object is handed out again, so the sums it
+# has already judged (``Publication.figure``, a linear programme each) are not solved again.
+_recent: dict[str, Publication] = {}
 
 
 def publication_for(grid: Grid) -> Publication:
     """The protected publication of the grid, computed once for its current data."""
     threshold = settings.SUPPRESSION_THRESHOLD
     key = f"disclosure:{threshold}:{grid.fingerprint()}"
-    marks = _recent.get(key)
-    if marks is None:
-        marks = cache.get(key)
+    publication = _recent.get(key)
+    if publication is not None:
+        return publication
+    marks = cache.get(key)
     if marks is None:
         marks = protect(grid, threshold).marks
         cache.set(key, marks, TIMEOUT_SECONDS)
-    if len(_recent) > 32:
+    if len(_recent) > 64:  # a portfolio of 8 agreements reads 24
         _recent.clear()
-    _recent[key] = marks
-    return Publication(grid, threshold, dict(marks))
+    publication = _recent[key] = Publication(grid, threshold, dict(marks))
+    return publication
 
 
 _recent_grids: dict[str, Grid] = {}
@@ -49,6 +52,7 @@ def grid_for(name: str, version: object, build: Callable[[], Grid]) -> Grid:
         grid = cache.get(key)
     if grid is None:
         grid = build()
+        grid.fingerprint()  # kept with the grid: every reader needs it
         cache.set(key, grid, TIMEOUT_SECONDS)
     if len(_recent_grids) > 16:
         _recent_grids.clear()

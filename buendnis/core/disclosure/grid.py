@@ -43,9 +43,12 @@ class Grid:
     facts: list[Fact] = field(default_factory=list)
     nodes: dict[Hashable, Node] = field(default_factory=dict)
     _index: dict[Hashable, int] = field(default_factory=dict)
+    # the fingerprint, once computed; every change to the grid forgets it
+    _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def variable(self, key: Hashable, value: int = 0) -> int:
         """The index of the variable ``key``, created (with its true value) on first use."""
+        self._fingerprint = None
         index = self._index.get(key)
         if index is None:
             index = self._index[key] = len(self.variables)
@@ -66,6 +69,7 @@ class Grid:
         A fact the data do not bear out (a rule the records broke) is left out: the model
         must describe the data as they are, or nothing could be published from it.
         """
+        self._fingerprint = None
         terms = tuple(sorted((i, c) for i, c in coefficients.items() if c))
         if terms and low <= sum(self.values[i] * c for i, c in terms) <= high:
             self.facts.append(Fact(terms, low, high))
@@ -90,6 +94,7 @@ class Grid:
 
     def node(self, key: Hashable, variable_keys: Iterable[Hashable]) -> Node:
         """Declare a publishable figure: the sum of the named variables (missing ones are 0)."""
+        self._fingerprint = None
         coefficients: dict[int, int] = {}
         for variable_key in variable_keys:
             index = self._index.get(variable_key)
@@ -104,8 +109,15 @@ class Grid:
         return sum(self.values[i] * c for i, c in coefficients.items())
 
     def fingerprint(self) -> str:
-        """What decides the protection: the structure and every true value."""
+        """What decides the protection: the structure and every true value.
+
+        Hashing a large grid takes tens of milliseconds, so the answer is kept until the grid
+        changes (a cached grid carries it).
+        """
         import hashlib
+
+        if self._fingerprint is not None:
+            return self._fingerprint
 
         digest = hashlib.sha256(self.name.encode())
         digest.update(repr(self.variables).encode())
@@ -116,4 +128,5 @@ class Grid:
                 sorted((repr(k), sorted(n.coefficients.items())) for k, n in self.nodes.items())
             ).encode()
         )
-        return digest.hexdigest()
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint

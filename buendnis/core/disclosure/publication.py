@@ -12,6 +12,7 @@ A figure that is no node of the grid (a share, a mean, a sum across nodes) is sh
 when the published nodes already determine it; otherwise it reads "•".
 """
 
+import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ class Publication:
     _solver: Solver | None = None
     _rows: dict[Hashable, int] = field(default_factory=dict)
     _derived: dict[tuple, Shown] = field(default_factory=dict)
+    # one solver, shared by the threads of a worker that read the same publication
+    _solving: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # -- what outputs read ------------------------------------------------------------
     def shown(self, key: Hashable) -> Shown:
@@ -68,7 +71,8 @@ class Publication:
             if not signature:
                 self._derived[signature] = 0
             else:
-                low, high = self.solver().range(dict(signature))
+                with self._solving:
+                    low, high = self.solver().range(dict(signature))
                 self._derived[signature] = int(low) if low == high else HIDDEN_MARK
         shown = self._derived[signature]
         if isinstance(shown, int):
