@@ -158,6 +158,22 @@ def visible_agreement_ids(user: AnyUser) -> list[int]:
     return cached
 
 
+def load_visible_agreements(
+    user: AnyUser, annotate: Callable[[QuerySet], QuerySet] | None = None
+) -> list:
+    """Read the agreements the user may see; ``annotate`` may add columns, never filter.
+
+    Their ids then answer ``visible_agreement_ids`` too: a page that lists the agreements
+    anyway needs no second query for the ids.
+    """
+    agreements = visible_agreements(user)
+    rows = list(annotate(agreements) if annotate else agreements)
+    # An admin sees every agreement, but ``visible_agreement_ids`` are their partners' only.
+    if user.is_authenticated and not is_admin(user):
+        user._buendnis_agreement_ids = sorted(a.pk for a in rows)  # type: ignore[union-attr]
+    return rows
+
+
 def load_grants(user: User) -> None:
     """Read the user's roles and visible agreements in one query, for a caller that needs both.
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -195,6 +195,11 @@ def overdue_activities(
 
 
 DASHBOARD_OVERDUE = 10  # the most urgent items the dashboard names; the rest are counted
+# What the dashboard shows of each of them.
+URGENT_FIELDS = (
+    "title", "starts_at", "ends_at", "agreement_id", "responsible__username",
+    "responsible__first_name", "responsible__last_name",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -215,16 +220,36 @@ class OverdueSummary:
     most_urgent: list[OverdueItem]
 
 
+def _last_reminded() -> Subquery:
+    """When the latest reminder about an activity went out."""
+    return Subquery(
+        ActivityReminder.objects.filter(activity_id=OuterRef("pk"))
+        .order_by()
+        .values("activity_id")
+        .annotate(last=Max("sent_at"))
+        .values("last")
+    )
+
+
 def overdue_summary(
     *,
     user: AnyUser,
     now: datetime.datetime | None = None,
     only_responsible: bool = False,
     limit: int = DASHBOARD_OVERDUE,
+    agreements: list[Agreement] | None = None,
 ) -> OverdueSummary:
-    """Counts and the ``limit`` longest-overdue activities: the same queries at any size."""
+    """Counts and the ``limit`` longest-overdue activities: the same queries at any size.
+
+    A page that has read the user's visible agreements (``load_visible_agreements``) with
+    ``deadline_days=effective_deadline_days()`` passes them: two queries then, else four.
+    """
     now = now or timezone.now()
-    deadlines = latest_deadlines(None if is_admin(user) else visible_agreement_ids(user))
+    if agreements is None:
+        scope = None if is_admin(user) else visible_agreement_ids(user)
+        deadlines = latest_deadlines(scope)
+    else:
+        deadlines = {a.pk: a.deadline_days for a in agreements if a.deadline_days is not None}
     activities = _overdue_visible(
         user=user, now=now, only_responsible=only_responsible, deadlines=deadlines
     )
@@ -236,15 +261,13 @@ def overdue_summary(
     )
     if not counts:
         return OverdueSummary(total=0, by_agreement=[], most_urgent=[])
-    agreements = Agreement.objects.filter(pk__in=counts).order_by("title")
-    urgent = list(
-        activities.select_related("responsible", "agreement").order_by("ends_at", "id")[:limit]
-    )
-    reminded = dict(
-        ActivityReminder.objects.filter(activity__in=urgent)
-        .values("activity_id")
-        .annotate(last=Max("sent_at"))
-        .values_list("activity_id", "last")
+    if agreements is None:
+        agreements = list(Agreement.objects.filter(pk__in=counts).only("title").order_by("title"))
+    urgent = (
+        activities.select_related("responsible")
+        .only(*URGENT_FIELDS)
+        .annotate(last_reminded=_last_reminded())
+        .order_by("ends_at", "id")[:limit]
     )
     most_urgent = [
         OverdueItem(
@@ -252,13 +275,17 @@ def overdue_summary(
             days_overdue=(
                 now - activity.ends_at - datetime.timedelta(days=deadlines[activity.agreement_id])
             ).days,
-            last_reminded=reminded.get(activity.pk),
+            last_reminded=activity.last_reminded,
         )
         for activity in urgent
     ]
     return OverdueSummary(
         total=sum(counts.values()),
-        by_agreement=[(agreement, counts[agreement.pk]) for agreement in agreements],
+        by_agreement=[
+            (agreement, counts[agreement.pk])
+            for agreement in agreements  # by title, as read
+            if agreement.pk in counts
+        ],
         most_urgent=most_urgent,
     )
 

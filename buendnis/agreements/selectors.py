@@ -3,7 +3,18 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.lookups import GreaterThanOrEqual
 
 from buendnis.accounts.policy import AnyUser, visible_agreements
 from buendnis.accounts.services import organisation_find
@@ -13,9 +24,11 @@ from buendnis.agreements.models import (
     AgreementPartner,
     Commitment,
     DocumentationProcedure,
+    FrameworkApproval,
     FrameworkVersion,
     Goal,
     Indicator,
+    ProcedureApproval,
 )
 
 
@@ -67,38 +80,62 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def effective_procedures(
-    *, agreement_ids: QuerySet | list[int] | None = None
-) -> dict[int, DocumentationProcedure]:
-    """Each agreement's § 7 procedure in effect, in one query.
+def _count_by(rows: QuerySet, key: str) -> QuerySet:
+    """``COUNT(*)`` of the rows as a subquery; no row at all (NULL) where none match."""
+    return rows.order_by().values(key).annotate(n=Count("*")).values("n")
+
+
+def _agreed_by_all() -> Case:
+    """1 for a procedure version every partner has agreed to, else 0 (never without partners).
+
+    Built anew for every query: a resolved expression keeps the aliases of the query it was
+    used in, so a shared one breaks the correlation of the next query.
+    """
+    agreed = _count_by(
+        ProcedureApproval.objects.filter(procedure_id=OuterRef("pk")), "procedure_id"
+    )
+    parties = _count_by(
+        AgreementPartner.objects.filter(agreement_id=OuterRef("agreement_id")), "agreement_id"
+    )
+    return Case(
+        When(GreaterThanOrEqual(Subquery(agreed), Subquery(parties)), then=Value(1)),
+        default=Value(0),
+    )
+
+
+def _in_effect_first(
+    procedures: QuerySet[DocumentationProcedure],
+) -> QuerySet[DocumentationProcedure]:
+    """Order each agreement's procedure versions so that the one in effect comes first.
 
     In effect is the newest version every partner has agreed to; while no version is
     agreed by all, the newest version (documentation never runs without a procedure).
     A version proposed later takes effect only with the last partner's agreement.
     """
-    parties = (
-        AgreementPartner.objects.filter(agreement_id=OuterRef("agreement_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    procedures = DocumentationProcedure.objects.annotate(
-        agreed=Count("approvals"), parties=Subquery(parties)
-    ).order_by("agreement_id", "version")
+    return procedures.order_by("agreement_id", _agreed_by_all().desc(), "-version")
+
+
+def effective_procedures(
+    *, agreement_ids: QuerySet | list[int] | None = None
+) -> dict[int, DocumentationProcedure]:
+    """Each agreement's § 7 procedure in effect (``_in_effect_first``), in one query."""
+    procedures = DocumentationProcedure.objects.all()
     if agreement_ids is not None:
         procedures = procedures.filter(agreement_id__in=agreement_ids)
-    newest: dict[int, DocumentationProcedure] = {}
-    agreed: dict[int, DocumentationProcedure] = {}
-    for procedure in procedures:
-        newest[procedure.agreement_id] = procedure
-        if procedure.parties and procedure.agreed >= procedure.parties:
-            agreed[procedure.agreement_id] = procedure
-    return {agreement_id: agreed.get(agreement_id, p) for agreement_id, p in newest.items()}
+    effective: dict[int, DocumentationProcedure] = {}
+    for procedure in _in_effect_first(procedures):
+        effective.setdefault(procedure.agreement_id, procedure)
+    return effective
+
+
+def effective_deadline_days() -> Subquery:
+    """For annotating agreements: the § 7 deadline of the procedure in effect (None without)."""
+    procedures = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk"))
+    return Subquery(_in_effect_first(procedures).values("deadline_days")[:1])
 
 
 def effective_procedure(*, agreement: Agreement) -> DocumentationProcedure | None:
-    """The agreement's § 7 procedure in effect (see ``effective_procedures``)."""
+    """The agreement's § 7 procedure in effect (see ``_in_effect_first``)."""
     return effective_procedures(agreement_ids=[agreement.pk]).get(agreement.pk)
 
 
@@ -153,38 +190,78 @@ class AwaitingAgreement:
     version: int
 
 
-def awaiting_agreement(*, organisation_ids: set[int]) -> list[AwaitingAgreement]:
+def _open_versions() -> dict[str, Subquery]:
+    """Each agreement's framework proposal and newest § 7 version."""
+    proposal = FrameworkVersion.objects.filter(
+        agreement_id=OuterRef("pk"), status=FrameworkVersion.Status.PROPOSED
+    )
+    newest = DocumentationProcedure.objects.filter(agreement_id=OuterRef("pk")).order_by("-version")
+    return {
+        "proposed_framework": Subquery(proposal.values("version")[:1]),
+        "newest_procedure": Subquery(newest.values("version")[:1]),
+    }
+
+
+def with_awaiting(agreements: QuerySet[Agreement], *, organisation_ids: set[int]) -> QuerySet:
+    """Annotate what these partner organisations owe each agreement (``awaiting_agreement``).
+
+    ``owes_as_partner``: one of them is a partner; ``proposed_framework`` and
+    ``framework_agreed``: the version of the open framework proposal (at most one:
+    ``framework_one_open_version``) and whether one of them agreed; ``newest_procedure``
+    and ``procedure_agreed`` the same for the newest § 7 version.
+    """
+    annotations = _owed_by(organisation_ids)
+    return agreements.annotate(**_open_versions()).annotate(**annotations)
+
+
+def _owed_by(organisation_ids: set[int]) -> dict[str, Exists]:
+    """``with_awaiting``'s questions about these organisations."""
+    ours = {"organisation_id__in": sorted(organisation_ids)}
+    return {
+        "owes_as_partner": Exists(
+            AgreementPartner.objects.filter(agreement_id=OuterRef("pk"), **ours)
+        ),
+        "framework_agreed": Exists(
+            FrameworkApproval.objects.filter(
+                version__agreement_id=OuterRef("pk"),
+                version__status=FrameworkVersion.Status.PROPOSED,
+                **ours,
+            )
+        ),
+        "procedure_agreed": Exists(
+            ProcedureApproval.objects.filter(
+                procedure__agreement_id=OuterRef("pk"),
+                procedure__version=OuterRef("newest_procedure"),
+                **ours,
+            )
+        ),
+    }
+
+
+def awaiting_agreement(
+    *, organisation_ids: set[int], agreements: list[Agreement] | None = None
+) -> list[AwaitingAgreement]:
     """Framework proposals and newest § 7 versions these partner organisations still owe.
 
-    Three queries, whatever the number of agreements.
+    One query, whatever the number of agreements; none if the caller passes ``agreements``
+    it has read ``with_awaiting`` for the same organisations.
     """
     if not organisation_ids:
         return []
-    partners = AgreementPartner.objects.filter(organisation_id__in=organisation_ids)
-    owed = []
-    proposals = (
-        FrameworkVersion.objects.filter(
-            status=FrameworkVersion.Status.PROPOSED, agreement__partners__in=partners
+    if agreements is None:
+        agreements = list(
+            with_awaiting(Agreement.objects.all(), organisation_ids=organisation_ids).filter(
+                owes_as_partner=True
+            )
         )
-        .exclude(approvals__organisation_id__in=organisation_ids)
-        .select_related("agreement")
-        .distinct()
-    )
-    owed += [AwaitingAgreement(p.agreement, "framework", p.version) for p in proposals]
-    newest = (
-        DocumentationProcedure.objects.filter(agreement__partners__in=partners)
-        .order_by("agreement_id", "-version")
-        .select_related("agreement")
-        .prefetch_related("approvals")
-        .distinct()
-    )
-    seen: set[int] = set()
-    for procedure in newest:
-        if procedure.agreement_id in seen:
+    owed = []
+    for agreement in agreements:
+        if not agreement.owes_as_partner:
             continue
-        seen.add(procedure.agreement_id)
-        if not {a.organisation_id for a in procedure.approvals.all()} & organisation_ids:
-            owed.append(AwaitingAgreement(procedure.agreement, "procedure", procedure.version))
+        if agreement.proposed_framework is not None and not agreement.framework_agreed:
+            owed.append(AwaitingAgreement(agreement, "framework", agreement.proposed_framework))
+        if agreement.newest_procedure is not None and not agreement.procedure_agreed:
+            owed.append(AwaitingAgreement(agreement, "procedure", agreement.newest_procedure))
     return sorted(owed, key=lambda item: (item.agreement.title, item.kind))
 
 

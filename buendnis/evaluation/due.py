@@ -14,17 +14,23 @@ agreed one. See docs/evaluation.md.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from buendnis.accounts.policy import AnyUser, visible_agreements
+from buendnis.accounts.policy import AnyUser, is_admin, visible_agreement_ids, visible_agreements
 from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import add_years
 from buendnis.evaluation.models import Adjustment, Evaluation
 
 OPEN_STATUSES = (Evaluation.Status.DRAFT, Evaluation.Status.REVIEW)
 OPEN_ADJUSTMENT_STATUSES = (Adjustment.Status.OPEN, Adjustment.Status.IN_PROGRESS)
+# What the dashboard and the reminder e-mail show of an overdue adjustment (not the
+# evaluation's snapshot, a whole report's data).
+OVERDUE_ADJUSTMENT_FIELDS = (
+    "what", "responsible_person", "due_on", "status", "responsible__name",
+    "responsible__short_name", "evaluation__agreement__slug", "evaluation__agreement__title",
+)  # fmt: skip
 
 
 MIN_GAP = datetime.timedelta(days=183)  # half a year between two evaluations at least
@@ -59,13 +65,23 @@ def next_evaluation_due(*, agreement: Agreement) -> datetime.date | None:
     return _due_on(agreement.in_force_on, last, timezone.localdate(agreement.created_at))
 
 
-def with_last_agreed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    """Annotate ``last_agreed_on``: the day the latest evaluation was agreed (or None)."""
-    return agreements.annotate(
-        last_agreed_on=Max(
-            "evaluations__agreed_on", filter=Q(evaluations__status=Evaluation.Status.AGREED)
-        )
+def _last_agreed_on() -> Subquery:
+    """The day an agreement's latest evaluation was agreed."""
+    return Subquery(
+        Evaluation.objects.filter(agreement_id=OuterRef("pk"), status=Evaluation.Status.AGREED)
+        .order_by()
+        .values("agreement_id")
+        .annotate(last=Max("agreed_on"))
+        .values("last")
     )
+
+
+def with_last_agreed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Annotate ``last_agreed_on``: the day the latest evaluation was agreed (or None).
+
+    A subquery, not a join: the agreements' other annotations need no GROUP BY then.
+    """
+    return agreements.annotate(last_agreed_on=_last_agreed_on())
 
 
 @dataclass(frozen=True)
@@ -88,11 +104,13 @@ class DueEvaluation:
 
 
 def _open_evaluations(agreement_ids: list[int]) -> dict[int, Evaluation]:
-    """The latest draft or in-review evaluation per agreement."""
+    """The latest draft or in-review evaluation per agreement, as far as a due date shows it."""
     found: dict[int, Evaluation] = {}
-    evaluations = Evaluation.objects.filter(
-        agreement_id__in=agreement_ids, status__in=OPEN_STATUSES
-    ).order_by("agreement_id", "-starts_on")
+    evaluations = (
+        Evaluation.objects.filter(agreement_id__in=agreement_ids, status__in=OPEN_STATUSES)
+        .only("agreement_id", "period_kind", "starts_on", "ends_on", "status")  # no snapshot
+        .order_by("agreement_id", "-starts_on")
+    )
     for evaluation in evaluations:
         found.setdefault(evaluation.agreement_id, evaluation)
     return found
@@ -100,10 +118,14 @@ def _open_evaluations(agreement_ids: list[int]) -> dict[int, Evaluation]:
 
 def due_list(*, agreements: QuerySet[Agreement], today: datetime.date) -> list[DueEvaluation]:
     """Due dates of these agreements, soonest (most overdue) first, in two queries."""
-    rows = list(with_last_agreed(agreements).order_by("pk"))
-    open_by_agreement = _open_evaluations([a.pk for a in rows])
+    return due_of(agreements=list(with_last_agreed(agreements).order_by("pk")), today=today)
+
+
+def due_of(*, agreements: list[Agreement], today: datetime.date) -> list[DueEvaluation]:
+    """Due dates of agreements read ``with_last_agreed``, in one query (the open evaluations)."""
+    open_by_agreement = _open_evaluations([a.pk for a in agreements])
     result = []
-    for agreement in rows:
+    for agreement in agreements:
         due_on = _due_on(
             agreement.in_force_on,
             agreement.last_agreed_on,
@@ -131,8 +153,10 @@ def overdue_adjustments(
 ) -> QuerySet[Adjustment]:
     """Open or in-progress adjustments past their date (of the user's agreements, if given)."""
     adjustments = Adjustment.objects.filter(status__in=OPEN_ADJUSTMENT_STATUSES, due_on__lt=today)
-    if user is not None:
-        adjustments = adjustments.filter(evaluation__agreement__in=visible_agreements(user))
-    return adjustments.select_related("evaluation__agreement", "responsible", "goal").order_by(
-        "due_on", "pk"
+    if user is not None and not is_admin(user):
+        adjustments = adjustments.filter(evaluation__agreement_id__in=visible_agreement_ids(user))
+    return (
+        adjustments.select_related("evaluation__agreement", "responsible")
+        .only(*OVERDUE_ADJUSTMENT_FIELDS)
+        .order_by("due_on", "pk")
     )

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from buendnis.accounts.services import user_create
 from buendnis.activities.models import Activity
 from buendnis.activities.reminders import reminders_send
 from buendnis.activities.selectors import overdue_activities
+from buendnis.agreements.models import Agreement
 from buendnis.conftest import PASSWORD
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 28, 12))
@@ -223,3 +225,97 @@ def test_it_says_on_the_dashboard_whether_and_when_a_reminder_went_out(
     assert "erinnert am 26.11.2026" in page
     assert "noch nicht erinnert" in page
     assert "Tage überfällig" in page
+
+
+@pytest.fixture
+def busy_dashboard(
+    make_activity: Callable[..., Activity],
+    documenting: Agreement,
+    other_agreement: Agreement,
+    partner_org: Organisation,
+    fachkraft: User,
+    koordination: User,
+) -> None:
+    """Two or more items in every list of the dashboard, for staff and for coordinators.
+
+    Two agreements of the partner, each with overdue activities (some reminded), a due
+    evaluation under way, overdue adjustments, a framework proposal and an unagreed § 7
+    version.
+    """
+    from buendnis.activities.models import ActivityReminder
+    from buendnis.activities.services import activity_create, documentation_setup
+    from buendnis.activities.tests.conftest import fathers_evening
+    from buendnis.agreements.models import AgreementPartner, FrameworkVersion
+    from buendnis.agreements.services import procedure_create_version
+    from buendnis.evaluation.models import Adjustment, Evaluation
+    from buendnis.evaluation.tests.factories import evaluation_of_year
+
+    AgreementPartner.objects.create(
+        agreement=other_agreement, organisation=partner_org, role=AgreementPartner.Role.PARTNER
+    )
+    documentation_setup(agreement=other_agreement, on=datetime.date(2019, 6, 4))
+    procedure_create_version(agreement=other_agreement, deadline_days=7, required_fields=["title"])
+    overdue = [
+        make_activity(title=f"Workshop {days}", status="held", starts_at=_ago(days))
+        for days in (21, 25, 30)
+    ]
+    overdue += [
+        activity_create(
+            agreement=other_agreement,
+            organisation=partner_org,
+            data=fathers_evening(other_agreement, title=f"Treffen {days}", starts_at=_ago(days)),
+            status=Activity.Status.HELD,
+            responsible=fachkraft,
+        )
+        for days in (10, 12)
+    ]
+    for activity in overdue[:3]:
+        ActivityReminder.objects.create(activity=activity, recipient=fachkraft, sent_at=_ago(2))
+    for agreement in (documenting, other_agreement):
+        Agreement.objects.filter(pk=agreement.pk).update(signed_on=datetime.date(2019, 6, 3))
+        evaluation = evaluation_of_year(agreement, 2025, Evaluation.Status.REVIEW)
+        for what in ("Mehr Väter-Cafés", "Neue Orte"):
+            Adjustment.objects.create(
+                evaluation=evaluation,
+                responsible=partner_org,
+                what=f"{what} ({agreement.slug})",
+                due_on=datetime.date(2026, 3, 31),
+            )
+        FrameworkVersion.objects.create(
+            agreement=agreement, version=1, status=FrameworkVersion.Status.PROPOSED
+        )
+
+
+def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
+    busy_dashboard: None,
+    fachkraft: User,
+    koordination: User,
+    at_now: None,
+    django_assert_num_queries: Any,
+) -> None:
+    """Session, user and roles, then one read of the agreements serves every section.
+
+    Each list below holds two or more items: a query per item would add at least two.
+    """
+    client = Client()
+    client.force_login(koordination)
+    # the agreements (with deadlines, due dates and what is owed), overdue counts, the most
+    # urgent items with their reminders, open evaluations, overdue adjustments
+    with django_assert_num_queries(3 + 5):
+        page = client.get(reverse("core:home")).text
+    assert page.count("erinnert am") == 3 and page.count("noch nicht erinnert") == 2
+    assert page.count("Dokumentationen sind überfällig") == 1
+    assert "Identität und Zugehörigkeit</a>: 2" in page
+    assert "Integration braucht Partner</a>: 3" in page
+    assert page.count("in Arbeit: 2025 (In Prüfung)") == 2
+    assert page.count("Mehr Väter-Cafés") == 2 and page.count("Neue Orte") == 2
+    assert page.count("Wirkungsrahmen, Version 1") == 2
+    assert page.count("Dokumentationsverfahren (§ 7), Version 1") == 2
+
+    client.force_login(fachkraft)
+    # the agreements with their deadlines, overdue counts, the most urgent items
+    with django_assert_num_queries(3 + 3):
+        page = client.get(reverse("core:home")).text
+    assert page.count("erinnert am") == 3 and page.count("noch nicht erinnert") == 2
+    assert "Identität und Zugehörigkeit</a>: 2" in page
+    assert "Auswertung (§ 8)" not in page

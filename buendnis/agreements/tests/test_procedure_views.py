@@ -9,7 +9,11 @@ from buendnis.accounts.models import Organisation, User
 from buendnis.activities.selectors import current_deadline_days
 from buendnis.activities.services import documentation_setup
 from buendnis.agreements.models import Agreement, DocumentationProcedure, ProcedureApproval
-from buendnis.agreements.selectors import effective_procedure
+from buendnis.agreements.selectors import (
+    effective_deadline_days,
+    effective_procedure,
+    effective_procedures,
+)
 from buendnis.agreements.services import procedure_approve, procedure_create_version
 
 
@@ -171,6 +175,32 @@ def test_it_keeps_the_agreed_version_in_effect_until_every_partner_agreed(
     assert current_deadline_days(agreement) == 7
     assert effective_procedure(agreement=agreement).version == 2
     assert "Version 2 (gültig)" in _client(referentin).get(_history(agreement)).text
+
+
+def test_the_dashboard_annotation_finds_the_same_version_in_effect(
+    agreement: Agreement, other_agreement: Agreement
+) -> None:
+    """Agreed by all beats newer; the newest while none is agreed by all; none without one."""
+    first = procedure_create_version(agreement=agreement, deadline_days=14, required_fields=[])
+    for partner in agreement.partners.all():
+        procedure_approve(
+            procedure=first, organisation=partner.organisation, agreed_on=datetime.date(2020, 1, 1)
+        )
+    procedure_create_version(agreement=agreement, deadline_days=7, required_fields=[])
+    procedure_create_version(agreement=other_agreement, deadline_days=21, required_fields=[])
+    procedure_create_version(agreement=other_agreement, deadline_days=28, required_fields=[])
+    Agreement.objects.create(slug="ohne-verfahren", title="Ohne Verfahren")
+    expected = {agreement.pk: 14, other_agreement.pk: 28}
+
+    def annotated() -> dict[int, int]:
+        rows = Agreement.objects.annotate(days=effective_deadline_days())
+        return {a.pk: a.days for a in rows if a.days is not None}
+
+    def listed() -> dict[int, int]:
+        return {pk: p.deadline_days for pk, p in effective_procedures().items()}
+
+    # in both orders: neither way of asking may change the other's answer
+    assert annotated() == listed() == annotated() == expected
 
 
 def test_it_refuses_a_bad_deadline_and_keeps_the_input(

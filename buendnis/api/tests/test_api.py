@@ -393,8 +393,11 @@ def test_the_disclosure_audit_covers_the_api(
     assert report.pinned == []
 
 
-def test_an_unknown_address_is_a_problem_document(api_as: Callable, fachkraft: User) -> None:
-    response = api_as(fachkraft).get("gibt-es-nicht/")
+@pytest.mark.parametrize("address", ["gibt-es-nicht/", ""])
+def test_an_unknown_address_is_a_problem_document(
+    api_as: Callable, fachkraft: User, address: str
+) -> None:
+    response = api_as(fachkraft).get(address)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 
