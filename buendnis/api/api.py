@@ -31,7 +31,7 @@ from buendnis.accounts.policy import (
 from buendnis.activities import services as activity_services
 from buendnis.activities.models import Activity, Format, Kreis, ReachCategory
 from buendnis.activities.selectors import activities_visible_to
-from buendnis.agreements.models import Agreement, Goal
+from buendnis.agreements.models import Agreement, Goal, year_target
 from buendnis.api import schemas
 from buendnis.api.auth import BrowserSession, TokenAuth, may_write
 from buendnis.api.problems import (
@@ -234,9 +234,14 @@ def agreement_detail(request: HttpRequest, slug: str) -> Any:
 )
 @guard(Action.AGREEMENT_VIEW)
 def goal_list(request: HttpRequest, slug: str) -> Any:
-    """Goals with their indicators (definitions and yearly targets)."""
+    """Goals with their indicators (definitions and this year's targets)."""
     agreement = _agreement(request, slug, Action.AGREEMENT_VIEW)
-    goals = Goal.objects.filter(agreement=agreement).prefetch_related("indicators").order_by("code")
+    goals = (
+        Goal.objects.filter(agreement=agreement)
+        .prefetch_related("indicators__targets")
+        .order_by("code")
+    )
+    year = timezone.localdate().year
     return [
         {
             "code": goal.code,
@@ -249,7 +254,9 @@ def goal_list(request: HttpRequest, slug: str) -> Any:
                     "unit": i.unit,
                     "level": i.level,
                     "source": i.source,
-                    "yearly_target": number(i.yearly_target),
+                    "yearly_target": number(
+                        year_target({t.year: t.value for t in i.targets.all()}, year)
+                    ),
                 }
                 for i in sorted(goal.indicators.all(), key=lambda i: i.code)
             ],

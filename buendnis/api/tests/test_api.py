@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity
-from buendnis.agreements.models import Agreement
+from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.api.models import ApiToken
 from buendnis.api.services import token_hash
 from buendnis.evaluation.models import Evaluation
@@ -425,3 +425,24 @@ def test_an_update_keeps_what_the_api_does_not_carry(
     assert (saved.title, saved.external_ref) == ("Neuer Titel", "aus-dem-kalender")
     assert saved.reflection == own_activity.reflection
     assert saved.languages == ["de", "ar", "tr"]
+
+
+def test_goals_carry_each_indicator_with_this_years_target(
+    api_as: Callable, fachkraft: User, documenting: Agreement
+) -> None:
+    goal = Goal.objects.get(agreement=documenting, code="Z1")
+    indicator = Indicator.objects.create(
+        agreement=documenting, goal=goal, code="Z1.1", name="Vätergruppen", unit="Treffen",
+        level=1, source=Indicator.Source.ACTIVITIES, filter={"metric": "count"},
+    )  # fmt: skip
+    this_year = timezone.localdate().year
+    IndicatorTarget.objects.create(indicator=indicator, year=this_year - 1, value=30)
+    IndicatorTarget.objects.create(indicator=indicator, year=this_year + 1, value=50)
+    response = api_as(fachkraft).get(f"agreements/{documenting.slug}/goals/")
+    assert response.status_code == 200
+    z1 = next(g for g in response.data if g["code"] == "Z1")
+    # last year's target holds this year too; next year's is not yet in force
+    assert z1["indicators"] == [
+        {"code": "Z1.1", "name": "Vätergruppen", "unit": "Treffen", "level": 1,
+         "source": "activities", "yearly_target": 30},
+    ]  # fmt: skip
