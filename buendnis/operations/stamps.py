@@ -88,25 +88,25 @@ def trigger_names(table: str) -> list[str]:
     return [f"stamp_{table}_{event}" for event in ("insert", "update", "delete")]
 
 
+def _drop(schema_editor: Any, table: str) -> None:
+    on = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""
+    for name in trigger_names(table):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+
+
 def install(schema_editor: Any, tables: tuple[str, ...] = STAMPED) -> None:
     """Create (or re-create) the triggers on ``tables``: for migrations."""
-    vendor = schema_editor.connection.vendor
+    postgresql = schema_editor.connection.vendor == "postgresql"
     for table in tables:
-        for name in trigger_names(table):
-            suffix = f" ON {table}" if vendor == "postgresql" else ""
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{suffix}")
-        create = _postgresql_create if vendor == "postgresql" else _sqlite_create
-        for statement in create(table):
+        _drop(schema_editor, table)
+        for statement in (_postgresql_create if postgresql else _sqlite_create)(table):
             schema_editor.execute(statement)
 
 
 def uninstall(schema_editor: Any, tables: tuple[str, ...] = STAMPED) -> None:
-    vendor = schema_editor.connection.vendor
     for table in tables:
-        for name in trigger_names(table):
-            suffix = f" ON {table}" if vendor == "postgresql" else ""
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{suffix}")
-    if vendor == "postgresql":
+        _drop(schema_editor, table)
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS buendnis_stamp()")
 
 
