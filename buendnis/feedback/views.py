@@ -94,7 +94,7 @@ def activity_handout(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 handout: QR code and the invitation in every language of the questionnaire."""
     activity = _get_activity_for_user(request, pk, Action.FEEDBACK_MANAGE)
     link = _link(activity)
-    version = selectors.current_version(selectors.effective_questionnaire(activity, link))
+    version = selectors.link_version(link)
     if version is None:
         raise Http404
     pdf = handout.handout_pdf(
