@@ -329,7 +329,7 @@ class AgreementFigures:
 
 
 def agreement_figures(
-    *, agreement: Agreement, year: int, user: AnyUser, version: dict | None = None
+    *, agreement: Agreement, year: int, user: AnyUser, version: tuple | None = None
 ) -> AgreementFigures:
     """Held activities of a calendar year, summed in the database.
 
@@ -367,14 +367,16 @@ def agreement_figures(
     return AgreementFigures(year=year, exact=True, **totals)
 
 
-def activities_version(agreement: Agreement) -> tuple:
+def activities_version(
+    agreement: Agreement, *, between: tuple[datetime.date, datetime.date] | None = None
+) -> tuple:
     """A version of the agreement's activities: their change stamp (``operations.stamps``).
 
     Reach, goals and network partners are written together with their activity, so they
     change it too. A page that shows several figures of one agreement reads it once and
-    passes it on (``agreement_detail``).
+    passes it on (``agreement_detail``). ``between``: only activities starting in those days.
     """
-    return change_stamp(Activity, agreement.pk)
+    return change_stamp(Activity, agreement.pk, between=between)
 
 
 def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:

@@ -498,7 +498,7 @@ MODELS: dict[str, Stored] = {
     ),
     "operations.ScheduleRun": _m("operations", "operations", technical="name ran_on ran_at"),
     "operations.ChangeStamp": _m(
-        "operations", "operations", technical="source agreement_id changes changed_at"
+        "operations", "operations", technical="source agreement_id month changes changed_at"
     ),
 }
 

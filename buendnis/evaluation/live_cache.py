@@ -39,11 +39,17 @@ if TYPE_CHECKING:
 
 
 def indicator_data_version(
-    *, agreement: Agreement, today: datetime.date, activities: dict | None = None
+    *,
+    agreement: Agreement,
+    today: datetime.date,
+    activities: tuple | None = None,
+    between: tuple[datetime.date, datetime.date] | None = None,
 ) -> tuple:
     """Everything the live indicator values depend on, read cheaply.
 
     ``activities`` is ``activities_version(agreement)`` if the caller has just read it.
+    With ``between`` (first and last day) only activities, contacts and answers dated in
+    those days count: a period's values do not change with another year's data.
     """
     from buendnis.counselling.models import Contact
     from buendnis.evaluation.models import Evaluation, ManualValue
@@ -54,9 +60,9 @@ def indicator_data_version(
         agreement.pk,
         agreement.in_force_on,
         today,
-        activities or activities_version(agreement),
-        change_stamp(Contact, agreement.pk),
-        change_stamp(Response, agreement.pk),
+        activities or activities_version(agreement, between=between),
+        change_stamp(Contact, agreement.pk, between=between),
+        change_stamp(Response, agreement.pk, between=between),
         ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
             n=Count("id"), last=Max("entered_at")
         ),
@@ -91,7 +97,9 @@ def live_indicator_rows(agreement: Agreement, period: "Period", today: datetime.
     kept until the agreement's data change.
 
     The evaluation page and the API read them on every view of a draft; at a large partner
-    the computation takes seconds. A copy is handed out: callers may change their rows.
+    the computation takes seconds. The values read the period and the one before it (the
+    previous column), so only data dated in those two periods change them. A copy is handed
+    out: callers may change their rows.
     """
     from django.utils import translation
 
@@ -103,7 +111,9 @@ def live_indicator_rows(agreement: Agreement, period: "Period", today: datetime.
         period.kind,
         period.start,
         period.end,
-        indicator_data_version(agreement=agreement, today=today),
+        indicator_data_version(
+            agreement=agreement, today=today, between=(period.previous().start, period.end)
+        ),
     )
     return copy.deepcopy(
         remembered("indicator-rows", version, lambda: indicator_rows(agreement, period, today))

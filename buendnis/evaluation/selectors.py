@@ -161,7 +161,7 @@ def indicator_rows_this_year(
     agreement: Agreement,
     exact: bool,
     today: datetime.date | None = None,
-    activities_version: dict | None = None,
+    activities_version: tuple | None = None,
 ) -> dict[str, Row]:
     """Each indicator's target and value for the calendar year so far, by code (live).
 

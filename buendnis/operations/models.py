@@ -28,9 +28,9 @@ class ScheduleRun(models.Model):
 
 
 class ChangeStamp(models.Model):
-    """How often an agreement's rows in one table have changed, kept by database triggers.
+    """How often an agreement's rows of one month in one table have changed (database triggers).
 
-    Cached answers are keyed by it (``operations.stamps``): one indexed row to read instead of
+    Cached answers are keyed by it (``operations.stamps``): a few indexed rows to read instead of
     counting an agreement's rows. The triggers count every insert, update and delete, however
     it is made (a form, an import, ``bulk_create``, a queryset's ``update``, plain SQL), and
     the counter moves in the writing transaction, so a reader never sees new data under an
@@ -40,12 +40,15 @@ class ChangeStamp(models.Model):
 
     source = models.CharField(max_length=64)  # the table's name
     agreement_id = models.BigIntegerField()  # no foreign key: a deleted agreement's rows stamp too
+    month = models.IntegerField(default=0)  # YYYYMM of the rows' date; 0: before months were kept
     changes = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "agreement_id"], name="changestamp_unique")
+            models.UniqueConstraint(
+                fields=["source", "agreement_id", "month"], name="changestamp_month_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -3,82 +3,110 @@
 Answers kept in the cache (the agreement page's indicator values, the evaluation page's,
 the publication grids and everything built on them: portfolio, open data) are keyed by a
 version of the data they were computed from. Counting an agreement's rows for that costs
-40–100 ms at 250,000 activities on every view; the stamp is one row read by its key.
+40–100 ms at 250,000 activities on every view; the stamp is a few rows read by their key.
+
+The stamps are kept per agreement and *month* of the row's date (``DATED``: an activity's
+start, a contact's day, the day a feedback answer was given), so a past period's values stay
+valid while this month's feedback comes in: ``change_stamp(..., between=(first, last))``
+reads only the months of those days. Months are UTC months of the stored value; the reader
+widens the range by a day on each side, so no local day is ever left out. Month 0 holds the
+stamp of the rows written before months were kept (migration ``operations/0003``); every
+reader includes it.
 
 Triggers keep the stamps (``STAMPED``), for PostgreSQL once per statement (with transition
-tables, so a bulk write costs one upsert per agreement it touched) and for SQLite once per
-row. SQLite drops a table's triggers when a migration rebuilds the table:
+tables, so a bulk write costs one upsert per agreement and month it touched) and for SQLite
+once per row. SQLite drops a table's triggers when a migration rebuilds the table:
 ``operations/tests/test_stamps.py`` fails then, and a migration re-creates them with
 ``install``.
 """
 
 # ruff: noqa: S608 - the SQL is built from constant table names, never from input
+import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Max, Model, Q, Sum
 
 from buendnis.operations.models import ChangeStamp
 
-STAMPED = ("activities_activity", "counselling_contact", "feedback_response")
+DATED = {
+    "activities_activity": "starts_at",
+    "counselling_contact": "date",
+    "feedback_response": "submitted_on",
+}
+STAMPED = tuple(DATED)
 TABLE = "operations_changestamp"
+LEGACY_MONTH = 0
 
 _UPSERT = (
-    f"ON CONFLICT (source, agreement_id) DO UPDATE SET changes = {TABLE}.changes + 1, "
+    f"ON CONFLICT (source, agreement_id, month) DO UPDATE SET changes = {TABLE}.changes + 1, "
     "changed_at = excluded.changed_at"
 )
 
 
+def _postgresql_month(column: str) -> str:
+    day = f"(\"{column}\" AT TIME ZONE 'UTC')" if column == "starts_at" else f'"{column}"'
+    return f"COALESCE((EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}))::integer, 0)"
+
+
 def _postgresql_create(table: str) -> list[str]:
     name = f"stamp_{table}"
+    function = f"buendnis_stamp_{table}"
+    month = _postgresql_month(DATED[table])
+
+    def touched(*transitions: str) -> str:
+        rows = " UNION ".join(
+            f"SELECT agreement_id, {month} AS month FROM {rows}" for rows in transitions
+        )
+        return (
+            f"INSERT INTO {TABLE} (source, agreement_id, month, changes, changed_at) "
+            f"SELECT '{table}', agreement_id, month, 1, clock_timestamp() "
+            f"FROM ({rows}) touched GROUP BY agreement_id, month ORDER BY agreement_id, month "
+            f"{_UPSERT};"
+        )
+
     return [
-        f"""CREATE OR REPLACE FUNCTION buendnis_stamp() RETURNS trigger AS $$
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
         BEGIN
-          IF TG_OP = 'INSERT' THEN
-            INSERT INTO {TABLE} (source, agreement_id, changes, changed_at)
-            SELECT TG_TABLE_NAME, agreement_id, 1, clock_timestamp()
-            FROM (SELECT DISTINCT agreement_id FROM new_rows) touched ORDER BY agreement_id
-            {_UPSERT};
-          ELSIF TG_OP = 'UPDATE' THEN
-            INSERT INTO {TABLE} (source, agreement_id, changes, changed_at)
-            SELECT TG_TABLE_NAME, agreement_id, 1, clock_timestamp()
-            FROM (SELECT agreement_id FROM new_rows UNION SELECT agreement_id FROM old_rows)
-              touched ORDER BY agreement_id
-            {_UPSERT};
-          ELSE
-            INSERT INTO {TABLE} (source, agreement_id, changes, changed_at)
-            SELECT TG_TABLE_NAME, agreement_id, 1, clock_timestamp()
-            FROM (SELECT DISTINCT agreement_id FROM old_rows) touched ORDER BY agreement_id
-            {_UPSERT};
+          IF TG_OP = 'INSERT' THEN {touched("new_rows")}
+          ELSIF TG_OP = 'UPDATE' THEN {touched("new_rows", "old_rows")}
+          ELSE {touched("old_rows")}
           END IF;
           RETURN NULL;
         END; $$ LANGUAGE plpgsql""",
         f"""CREATE TRIGGER {name}_insert AFTER INSERT ON {table}
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION buendnis_stamp()""",
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()""",
         f"""CREATE TRIGGER {name}_update AFTER UPDATE ON {table}
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION buendnis_stamp()""",
+        FOR EACH STATEMENT EXECUTE FUNCTION {function}()""",
         f"""CREATE TRIGGER {name}_delete AFTER DELETE ON {table}
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION buendnis_stamp()""",
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()""",
     ]
+
+
+def _sqlite_month(table: str, row: str) -> str:
+    return f"COALESCE(CAST(strftime('%Y%m', {row}.\"{DATED[table]}\") AS INTEGER), 0)"
 
 
 def _sqlite_stamp(table: str, row: str, condition: str = "") -> str:
     return (
-        f"INSERT INTO {TABLE} (source, agreement_id, changes, changed_at) "
-        f"SELECT '{table}', {row}.agreement_id, 1, strftime('%Y-%m-%d %H:%M:%f', 'now') "
-        f"WHERE {condition or 'true'} {_UPSERT};"
+        f"INSERT INTO {TABLE} (source, agreement_id, month, changes, changed_at) "
+        f"SELECT '{table}', {row}.agreement_id, {_sqlite_month(table, row)}, 1, "
+        f"strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE {condition or 'true'} {_UPSERT};"
     )
 
 
 def _sqlite_create(table: str) -> list[str]:
     name = f"stamp_{table}"
+    moved = (
+        f"NEW.agreement_id IS NOT OLD.agreement_id OR "
+        f"{_sqlite_month(table, 'NEW')} IS NOT {_sqlite_month(table, 'OLD')}"
+    )
     return [
         f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN "
         f"{_sqlite_stamp(table, 'NEW')} END",
         f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} BEGIN "
-        f"{_sqlite_stamp(table, 'OLD')} "
-        f"{_sqlite_stamp(table, 'NEW', 'NEW.agreement_id IS NOT OLD.agreement_id')} END",
+        f"{_sqlite_stamp(table, 'OLD')} {_sqlite_stamp(table, 'NEW', moved)} END",
         f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN "
         f"{_sqlite_stamp(table, 'OLD')} END",
     ]
@@ -101,13 +129,15 @@ def install(schema_editor: Any, tables: tuple[str, ...] = STAMPED) -> None:
         _drop(schema_editor, table)
         for statement in (_postgresql_create if postgresql else _sqlite_create)(table):
             schema_editor.execute(statement)
+    if postgresql:
+        schema_editor.execute("DROP FUNCTION IF EXISTS buendnis_stamp()")  # before months
 
 
 def uninstall(schema_editor: Any, tables: tuple[str, ...] = STAMPED) -> None:
     for table in tables:
         _drop(schema_editor, table)
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS buendnis_stamp()")
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS buendnis_stamp_{table}()")
 
 
 def installed_triggers() -> set[str]:
@@ -120,11 +150,25 @@ def installed_triggers() -> set[str]:
         return {row[0] for row in cursor.fetchall() if row[0].startswith("stamp_")}
 
 
-def change_stamp(model: type[Model], agreement_id: int) -> tuple[int, Any]:
-    """The stamp of the agreement's rows of ``model``: (changes, last change) or (0, None)."""
-    row = (
-        ChangeStamp.objects.filter(source=model._meta.db_table, agreement_id=agreement_id)
-        .values_list("changes", "changed_at")
-        .first()
-    )
-    return row or (0, None)
+def month_of(day: datetime.date) -> int:
+    return day.year * 100 + day.month
+
+
+def change_stamp(
+    model: type[Model],
+    agreement_id: int,
+    *,
+    between: tuple[datetime.date, datetime.date] | None = None,
+) -> tuple[int, Any]:
+    """The stamp of the agreement's rows of ``model``: (changes, last change) or (0, None).
+
+    With ``between`` (first and last day, both included) only rows dated in those days (a
+    day's margin for time zones) and the rows of before months were kept count.
+    """
+    rows = ChangeStamp.objects.filter(source=model._meta.db_table, agreement_id=agreement_id)
+    if between is not None:
+        margin = datetime.timedelta(days=1)
+        first, last = month_of(between[0] - margin), month_of(between[1] + margin)
+        rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
+    totals = rows.aggregate(changes=Sum("changes"), changed_at=Max("changed_at"))
+    return (totals["changes"] or 0, totals["changed_at"])

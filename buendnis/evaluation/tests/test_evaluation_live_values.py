@@ -113,6 +113,27 @@ def test_new_edited_and_deleted_records_change_the_value_on_the_next_view(
     assert len(computations) == 5
 
 
+def test_records_of_other_years_leave_the_period_values_alone(
+    draft: Evaluation, make_activity: Any, koordination: User, computations: list[int]
+) -> None:
+    """This year's activities and feedback do not recompute last year's draft; the period's
+    own records and those of the year before it (the previous column) do."""
+    client = _client(koordination)
+    make_activity(starts_at=_in_year())
+    assert _actual(client, draft, "Z1.1") == "1"
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(YEAR + 1, 11, 30, 18)))
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(YEAR - 2, 6, 1, 18)))
+    assert _actual(client, draft, "Z1.1") == "1"
+    assert len(computations) == 1
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(YEAR - 1, 6, 1, 18)))
+    assert _actual(client, draft, "Z1.1") == "1"
+    assert len(computations) == 2
+    # New Year's night: the first local hour of the year is the last UTC hour of the old one
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(YEAR, 1, 1, 0, 30)))
+    assert _actual(client, draft, "Z1.1") == "2"
+    assert len(computations) == 3
+
+
 def test_a_frozen_evaluation_shows_its_snapshot_not_the_live_values(
     draft: Evaluation, make_activity: Any, koordination: User, computations: list[int]
 ) -> None:

@@ -17,6 +17,7 @@ from buendnis.feedback.models import FeedbackLink, Response
 from buendnis.feedback.tests import conftest as feedback_fixtures
 from buendnis.feedback.tests.conftest import answer
 from buendnis.operations import stamps
+from buendnis.operations.models import ChangeStamp
 from buendnis.operations.stamps import change_stamp
 
 documenting = activity_fixtures.documenting
@@ -109,6 +110,73 @@ def test_feedback_responses_are_stamped(link: FeedbackLink) -> None:
     assert change_stamp(Response, agreement_id) == (0, None)
     answer(link, reflect_role="2")
     assert change_stamp(Response, agreement_id)[0] == 1
+
+
+YEAR_2025 = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+YEAR_2026 = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+
+
+def _at(*when: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*when))
+
+
+def test_a_period_stamp_moves_only_with_rows_dated_in_it(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    make_activity(starts_at=_at(2025, 3, 1, 18))
+    year, whole = (
+        change_stamp(Activity, documenting.pk, between=YEAR_2025),
+        change_stamp(Activity, documenting.pk),
+    )
+    make_activity(starts_at=_at(2026, 11, 30, 18))
+    assert change_stamp(Activity, documenting.pk, between=YEAR_2025) == year
+    assert change_stamp(Activity, documenting.pk) != whole
+    make_activity(starts_at=_at(2025, 12, 31, 23, 30))  # the last local hour of the year
+    assert change_stamp(Activity, documenting.pk, between=YEAR_2025) != year
+
+
+def test_a_local_day_is_in_its_period_whatever_its_utc_month(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    before = change_stamp(Activity, documenting.pk, between=YEAR_2026)
+    make_activity(starts_at=_at(2026, 1, 1, 0, 30))  # 2025-12-31 23:30 UTC
+    assert change_stamp(Activity, documenting.pk, between=YEAR_2026) != before
+
+
+def test_moving_a_row_to_another_year_stamps_both_years(
+    documenting: Agreement, make_activity: Any
+) -> None:
+    activity = make_activity(starts_at=_at(2025, 3, 1, 18))
+    years = (YEAR_2025, YEAR_2026)
+    seen = [change_stamp(Activity, documenting.pk, between=year) for year in years]
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=_at(2026, 3, 1, 18), ends_at=_at(2026, 3, 1, 20)
+    )
+    after = [change_stamp(Activity, documenting.pk, between=year) for year in years]
+    assert after[0] != seen[0] and after[1] != seen[1]
+
+
+def test_contacts_and_answers_are_stamped_by_their_own_day(
+    agreement: Agreement, make_contact: Any, link: FeedbackLink
+) -> None:
+    make_contact(date=datetime.date(2024, 5, 6))
+    assert change_stamp(Contact, agreement.pk, between=YEAR_2025) == (0, None)
+    assert change_stamp(Contact, agreement.pk, between=(datetime.date(2024, 5, 6),) * 2)[0] == 1
+    agreement_id = link.activity.agreement_id
+    answer(link, reflect_role="2")
+    today = timezone.localdate()
+    assert change_stamp(Response, agreement_id, between=(today, today))[0] == 1
+    last_year = (today.replace(year=today.year - 1, month=1, day=1),) * 2
+    assert change_stamp(Response, agreement_id, between=last_year) == (0, None)
+
+
+def test_stamps_from_before_months_count_in_every_period(documenting: Agreement) -> None:
+    ChangeStamp.objects.create(
+        source="activities_activity", agreement_id=documenting.pk, month=stamps.LEGACY_MONTH,
+        changes=7, changed_at=timezone.now(),
+    )  # fmt: skip
+    assert change_stamp(Activity, documenting.pk, between=YEAR_2025)[0] == 7
+    assert change_stamp(Activity, documenting.pk)[0] == 7
 
 
 @pytest.mark.django_db(transaction=True)
