@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max
 
-from buendnis.activities.models import Format, ReachCategory
-from buendnis.activities.selectors import activities_version
+from buendnis.activities.models import Activity, Format, ReachCategory
 from buendnis.agreements.models import (
     Agreement,
     DocumentationProcedure,
@@ -32,7 +31,7 @@ from buendnis.agreements.models import (
     Indicator,
     IndicatorTarget,
 )
-from buendnis.operations.stamps import change_stamp
+from buendnis.operations.stamps import change_stamps
 
 if TYPE_CHECKING:
     from buendnis.evaluation.periods import Period
@@ -47,7 +46,8 @@ def indicator_data_version(
 ) -> tuple:
     """Everything the live indicator values depend on, read cheaply.
 
-    ``activities`` is ``activities_version(agreement)`` if the caller has just read it.
+    ``activities`` is ``activities_version(agreement)`` if the caller has just read it (the
+    stamps are read in one statement otherwise).
     With ``between`` (first and last day) only activities, contacts and answers dated in
     those days count: a period's values do not change with another year's data.
     """
@@ -55,14 +55,16 @@ def indicator_data_version(
     from buendnis.evaluation.models import Evaluation, ManualValue
     from buendnis.feedback.models import Response
 
+    if activities is None:
+        stamps = change_stamps((Activity, Contact, Response), agreement.pk, between=between)
+    else:
+        stamps = [activities, *change_stamps((Contact, Response), agreement.pk, between=between)]
     indicators = Indicator.objects.filter(agreement=agreement)
     return (
         agreement.pk,
         agreement.in_force_on,
         today,
-        activities or activities_version(agreement, between=between),
-        change_stamp(Contact, agreement.pk, between=between),
-        change_stamp(Response, agreement.pk, between=between),
+        *stamps,
         ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
             n=Count("id"), last=Max("entered_at")
         ),

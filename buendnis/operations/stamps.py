@@ -154,21 +154,39 @@ def month_of(day: datetime.date) -> int:
     return day.year * 100 + day.month
 
 
+def change_stamps(
+    models: tuple[type[Model], ...],
+    agreement_id: int,
+    *,
+    between: tuple[datetime.date, datetime.date] | None = None,
+) -> list[tuple[int, Any]]:
+    """The stamps of the agreement's rows of each of ``models``, in their order, in one read.
+
+    Each is (changes, last change), or (0, None) where nothing was written. With ``between``
+    (first and last day, both included) only rows dated in those days (a day's margin for
+    time zones) and the rows of before months were kept count.
+    """
+    tables = [model._meta.db_table for model in models]
+    rows = ChangeStamp.objects.filter(source__in=tables, agreement_id=agreement_id)
+    if between is not None:
+        margin = datetime.timedelta(days=1)
+        first, last = month_of(between[0] - margin), month_of(between[1] + margin)
+        rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
+    totals = {
+        source: (changes, changed_at)
+        for source, changes, changed_at in rows.order_by()
+        .values("source")
+        .annotate(changes=Sum("changes"), changed_at=Max("changed_at"))
+        .values_list("source", "changes", "changed_at")
+    }
+    return [totals.get(table, (0, None)) for table in tables]
+
+
 def change_stamp(
     model: type[Model],
     agreement_id: int,
     *,
     between: tuple[datetime.date, datetime.date] | None = None,
 ) -> tuple[int, Any]:
-    """The stamp of the agreement's rows of ``model``: (changes, last change) or (0, None).
-
-    With ``between`` (first and last day, both included) only rows dated in those days (a
-    day's margin for time zones) and the rows of before months were kept count.
-    """
-    rows = ChangeStamp.objects.filter(source=model._meta.db_table, agreement_id=agreement_id)
-    if between is not None:
-        margin = datetime.timedelta(days=1)
-        first, last = month_of(between[0] - margin), month_of(between[1] + margin)
-        rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
-    totals = rows.aggregate(changes=Sum("changes"), changed_at=Max("changed_at"))
-    return (totals["changes"] or 0, totals["changed_at"])
+    """The stamp of the agreement's rows of ``model`` (see ``change_stamps``)."""
+    return change_stamps((model,), agreement_id, between=between)[0]

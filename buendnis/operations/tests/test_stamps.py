@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from buendnis.accounts.models import Organisation
@@ -193,3 +194,16 @@ def test_a_rolled_back_write_leaves_the_stamp_as_it_was(
         transaction.set_rollback(True)
     assert inside != before  # the writer's own reads see its change at once
     assert change_stamp(Activity, documenting.pk) == before
+
+
+def test_several_stamps_are_read_in_one_statement_in_the_order_asked(
+    agreement: Agreement, make_contact: Any, link: FeedbackLink
+) -> None:
+    make_contact()
+    answer(link, reflect_role="2")
+    models = (Response, Activity, Contact)
+    with CaptureQueriesContext(connection) as reads:
+        together = stamps.change_stamps(models, agreement.pk)
+    assert len(reads) == 1
+    assert together == [change_stamp(model, agreement.pk) for model in models]
+    assert together[2][0] == 1
