@@ -19,6 +19,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -335,7 +336,7 @@ class Server:
         self.access_log = Path(self.data_dir) / "access.log"
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                str(Path(sys.executable).parent / "gunicorn"),  # this interpreter's venv
                 "buendnis.wsgi",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={self.workers}",

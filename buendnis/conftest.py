@@ -1,6 +1,7 @@
 """Shared test fixtures: personas built through the real services, and a browser."""
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -14,6 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.services import organisation_resolve, user_create
@@ -23,41 +28,43 @@ PASSWORD = "geheim-und-lang-genug"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _german_first(settings: pytest.FixtureRequest) -> None:
-    settings.LANGUAGE_CODE = "de"
+def settings_for_tests() -> dict[str, object]:
+    """What every test runs with (``_test_settings``); also for data built once per module.
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    """Test users need no slow password hashing (about 0.9 s per user otherwise)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_and_immediate_tasks(settings: pytest.FixtureRequest) -> None:
-    """Tests need no collected static manifest, run tasks at once in their own process, and
-    cache in memory (cleared before each test, without database access).
-
+    German first; no slow password hashing (about 0.9 s per user otherwise); no collected
+    static manifest; tasks at once in their own process; a cache in memory (cleared before
+    each test, without database access); ministry officers and admins sign in without a
+    second factor (the real default requires one; accounts/security/tests switch it on).
     The worker's tests switch ``TASKS`` back to the database queue; the shared cache itself
     is tested across real processes (``feedback/tests/test_ratelimit_processes.py``).
     """
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "fragments": settings.CACHES["fragments"],  # per process by design (core.fragments)
+    return {
+        "LANGUAGE_CODE": "de",
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "fragments": django_settings.CACHES["fragments"],  # per process (core.fragments)
+        },
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        "TWO_FACTOR_REQUIRED_ROLES": [],
     }
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: pytest.FixtureRequest) -> None:
+    for name, value in settings_for_tests().items():
+        setattr(settings, name, value)
 
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_disclosure_cache(_plain_static_and_immediate_tasks: None) -> Iterator[None]:
+def _fresh_disclosure_cache(_test_settings: None) -> Iterator[None]:
     """Each test protects its own data: no grid or protection carries over from another."""
     from django.core.cache import cache
 
@@ -72,12 +79,21 @@ def _fresh_disclosure_cache(_plain_static_and_immediate_tasks: None) -> Iterator
     versioned.forget()
 
 
-@pytest.fixture(autouse=True)
-def _second_factor_optional(settings: pytest.FixtureRequest) -> None:
-    """Tests that are not about it sign in ministry officers and admins without a second
-    factor; the setting's real default requires one (accounts/security/tests switch it on).
+@pytest.fixture(scope="module")
+def demo_of_module(django_db_setup: None, django_db_blocker: object) -> Iterator[int]:
+    """The demo built once for a module's tests (the iaf agreement's pk), like
+    ``TestCase.setUpTestData``.
+
+    It is written in a transaction that is rolled back after the module; each test runs in
+    a savepoint on top of it (``db``) and finds it as it was built. Building it takes 10–100 s
+    on PostgreSQL, and a module's tests would otherwise build it one by one. Tests that need
+    it committed (a live server) build it themselves.
     """
-    settings.TWO_FACTOR_REQUIRED_ROLES = []
+    unblocked = django_db_blocker.unblock()  # type: ignore[attr-defined]
+    with unblocked, override_settings(**settings_for_tests()), transaction.atomic():
+        call_command("demo", "--no-serve", stdout=io.StringIO())
+        yield Agreement.objects.get(slug="integration-braucht-partner").pk
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -31,9 +31,8 @@ TODAY = datetime.date(2026, 12, 1)
 
 
 @pytest.fixture
-def demo(settings: object) -> Agreement:
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    return Agreement.objects.get(slug="integration-braucht-partner")
+def demo(demo_of_module: int, db: None) -> Agreement:
+    return Agreement.objects.get(pk=demo_of_module)
 
 
 def test_the_demo_gives_no_hidden_figure_away(demo: Agreement) -> None:

@@ -1,13 +1,11 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from buendnis.agreements.models import Agreement
 
+SLUG = "integration-braucht-partner"
+
 
 @pytest.fixture
-def demo(db: None) -> Agreement:
+def demo(demo_of_module: int, db: None) -> Agreement:
     """The demo: the iaf agreement with two years of activities, contacts and feedback."""
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    return Agreement.objects.get(slug="integration-braucht-partner")
+    return Agreement.objects.get(pk=demo_of_module)

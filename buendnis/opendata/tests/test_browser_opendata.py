@@ -1,13 +1,24 @@
 """A ministry officer publishes 2025 of the iaf agreement; signed out, anyone downloads it."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from buendnis.agreements.models import Agreement
 from buendnis.conftest import ScannedPage
 from buendnis.opendata.models import Decision
+from buendnis.opendata.tests.conftest import SLUG
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> Agreement:
+    """The demo, committed for this test: the live server reads it from its own thread."""
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    return Agreement.objects.get(slug=SLUG)
 
 
 def test_an_officer_publishes_a_year_and_the_public_finds_it(
