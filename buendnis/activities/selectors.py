@@ -367,16 +367,14 @@ def agreement_figures(
     return AgreementFigures(year=year, exact=True, **totals)
 
 
-def activities_version(
-    agreement: Agreement, *, between: tuple[datetime.date, datetime.date] | None = None
-) -> tuple:
+def activities_version(agreement: Agreement) -> tuple:
     """A version of the agreement's activities: their change stamp (``operations.stamps``).
 
     Reach, goals and network partners are written together with their activity, so they
     change it too. A page that shows several figures of one agreement reads it once and
-    passes it on (``agreement_detail``). ``between``: only activities starting in those days.
+    passes it on (``agreement_detail``).
     """
-    return change_stamp(Activity, agreement.pk, between=between)
+    return change_stamp(Activity, agreement.pk)
 
 
 def _exact_over(held: QuerySet[Activity], *, user: AnyUser, agreement: Agreement) -> bool:

@@ -29,10 +29,10 @@ from django.db.models import Max, Model, Q, Sum
 
 from buendnis.operations.models import ChangeStamp
 
-DATED = {
-    "activities_activity": "starts_at",
-    "counselling_contact": "date",
-    "feedback_response": "submitted_on",
+DATED = {  # table: (date column, whether it holds a moment rather than a day)
+    "activities_activity": ("starts_at", True),
+    "counselling_contact": ("date", False),
+    "feedback_response": ("submitted_on", False),
 }
 STAMPED = tuple(DATED)
 TABLE = "operations_changestamp"
@@ -44,15 +44,16 @@ _UPSERT = (
 )
 
 
-def _postgresql_month(column: str) -> str:
-    day = f"(\"{column}\" AT TIME ZONE 'UTC')" if column == "starts_at" else f'"{column}"'
+def _postgresql_month(table: str) -> str:
+    column, moment = DATED[table]
+    day = f"(\"{column}\" AT TIME ZONE 'UTC')" if moment else f'"{column}"'
     return f"COALESCE((EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}))::integer, 0)"
 
 
 def _postgresql_create(table: str) -> list[str]:
     name = f"stamp_{table}"
     function = f"buendnis_stamp_{table}"
-    month = _postgresql_month(DATED[table])
+    month = _postgresql_month(table)
 
     def touched(*transitions: str) -> str:
         rows = " UNION ".join(
@@ -85,7 +86,8 @@ def _postgresql_create(table: str) -> list[str]:
 
 
 def _sqlite_month(table: str, row: str) -> str:
-    return f"COALESCE(CAST(strftime('%Y%m', {row}.\"{DATED[table]}\") AS INTEGER), 0)"
+    column, _moment = DATED[table]  # SQLite keeps moments as UTC text: its month is UTC too
+    return f"COALESCE(CAST(strftime('%Y%m', {row}.\"{column}\") AS INTEGER), 0)"
 
 
 def _sqlite_stamp(table: str, row: str, condition: str = "") -> str:
