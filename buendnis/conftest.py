@@ -97,6 +97,12 @@ def demo_of_module(django_db_setup: None, django_db_blocker: object) -> Iterator
 
 
 @pytest.fixture
+def demo(demo_of_module: int, db: None) -> Agreement:
+    """The demo: the iaf agreement with two years of activities, contacts and feedback."""
+    return Agreement.objects.get(pk=demo_of_module)
+
+
+@pytest.fixture
 def kreise(db: None) -> None:
     """Hessen's Kreise, which a flush after a transactional (browser) test removes."""
     from buendnis.activities.geography import kreise_load
