@@ -1,5 +1,7 @@
 """The activity list's filters, read from a query string (shared by list and exports)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -31,11 +33,18 @@ class ActivityFilterForm(KernForm):
     overdue = forms.BooleanField(label=_("nur überfällige"), required=False)
     mine = forms.BooleanField(label=_("nur meine"), required=False)
 
-    def __init__(self, data: QueryDict, *, agreements: object) -> None:
+    def __init__(self, data: QueryDict, *, agreements: Sequence[Agreement]) -> None:
+        """``agreements``: the user's, already read (their choices need no second query)."""
         super().__init__(data)
-        self.fields["agreement"].queryset = agreements
-        self.fields["format"].queryset = Format.objects.filter(agreement__in=agreements)
-        self.fields["goal"].queryset = Goal.objects.filter(agreement__in=agreements)
+        ids = [agreement.pk for agreement in agreements]
+        field = self.fields["agreement"]
+        field.queryset = Agreement.objects.filter(pk__in=ids)
+        field.choices = [
+            ("", field.empty_label),
+            *((agreement.pk, field.label_from_instance(agreement)) for agreement in agreements),
+        ]
+        self.fields["format"].queryset = Format.objects.filter(agreement_id__in=ids)
+        self.fields["goal"].queryset = Goal.objects.filter(agreement_id__in=ids)
 
     def to_filter(self) -> ActivityFilter:
         """The valid filters as an ``ActivityFilter``; invalid ones are left out."""

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership, Organisation
-from buendnis.accounts.policy import Action, can, organisation_ids, requires, visible_agreements
+from buendnis.accounts.policy import (
+    Action,
+    can,
+    load_visible_agreements,
+    organisation_ids,
+    requires,
+)
 from buendnis.activities import selectors, services
 from buendnis.activities.filters import ActivityFilterForm
 from buendnis.activities.forms import ActivityForm, initial_from_activity
@@ -111,7 +117,7 @@ def _apply_problems(form: ActivityForm, problems: list) -> None:
 
 @requires(Action.ACTIVITY_LIST)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    agreements = visible_agreements(request.user)
+    agreements = load_visible_agreements(request.user)
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
     activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
     page = selectors.activity_page(activities=activities, number=request.GET.get("page"))

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buendnis.accounts.models import Membership, Organisation
-from buendnis.accounts.policy import Action, organisation_ids, requires, visible_agreements
+from buendnis.accounts.policy import (
+    Action,
+    load_visible_agreements,
+    organisation_ids,
+    requires,
+    visible_agreements,
+)
 from buendnis.activities import export, importing, selectors
 from buendnis.activities.filters import ActivityFilterForm
 from buendnis.agreements.models import Agreement
@@ -39,7 +45,7 @@ def activity_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The list's activities (same filters) as a streamed CSV or XLSX file."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    filter_form = ActivityFilterForm(request.GET, agreements=visible_agreements(request.user))
+    filter_form = ActivityFilterForm(request.GET, agreements=load_visible_agreements(request.user))
     activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
     categories = export.export_categories(activities)
     filename = f"aktivitaeten-{timezone.localdate().isoformat()}.{fmt}"

@@ -2,6 +2,8 @@
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -15,3 +17,25 @@ def html_required(field: BoundField) -> bool:
     check, and the server still validates the field.
     """
     return bool(field.build_widget_attrs({}).get("required"))
+
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant attribute
+
+
+@register.filter
+def select_options(field: BoundField) -> SafeString:
+    """The ``<option>`` elements of a select, the current one selected.
+
+    In Python rather than a template loop: the choices are read once (a model field's
+    without the ``COUNT`` a template's ``for`` asks first) and the current value is looked
+    up once, not for every option — a filter form's Kreise, formats and goals are many.
+    """
+    current = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, SELECTED if str(value) == current else "", label)
+            for value, label in field.field.choices
+        ),
+    )
