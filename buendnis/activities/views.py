@@ -119,8 +119,13 @@ def _apply_problems(form: ActivityForm, problems: list) -> None:
 def activity_list(request: HttpRequest) -> HttpResponse:
     agreements = load_visible_agreements(request.user)
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
-    activities = selectors.activity_list(user=request.user, filters=filter_form.to_filter())
-    page = selectors.activity_page(activities=activities, number=request.GET.get("page"))
+    filters = filter_form.to_filter()
+    activities = selectors.activity_list(user=request.user, filters=filters)
+    page = selectors.activity_page(
+        activities=activities,
+        number=request.GET.get("page"),
+        version=selectors.list_count_version(request.user, filters),
+    )
     for row in page.object_list:  # link only what the user may open (the admin sees all)
         row["may_open"] = can(
             request.user, Action.ACTIVITY_EDIT, Activity(organisation_id=row["organisation_id"])

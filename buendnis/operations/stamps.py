@@ -192,3 +192,16 @@ def change_stamp(
 ) -> tuple[int, Any]:
     """The stamp of the agreement's rows of ``model`` (see ``change_stamps``)."""
     return change_stamps((model,), agreement_id, between=between)[0]
+
+
+def stamp_across(model: type[Model], agreement_ids: list[int] | None) -> tuple[int, Any]:
+    """One stamp of ``model``'s rows of several agreements (of all with ``None``).
+
+    Every write adds to some agreement's counter, so the sum moves with every write to any
+    of them: a version for an answer that reads the rows of several agreements at once.
+    """
+    rows = ChangeStamp.objects.filter(source=model._meta.db_table)
+    if agreement_ids is not None:
+        rows = rows.filter(agreement_id__in=agreement_ids)
+    total = rows.aggregate(changes=Sum("changes"), changed_at=Max("changed_at"))
+    return (total["changes"] or 0, total["changed_at"])

@@ -70,6 +70,39 @@ def test_it_pages_the_list_with_a_constant_number_of_queries(
     assert len(many) == len(few)
 
 
+def _counts(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(*)" in q["sql"] and "activities_activity" in q["sql"]
+    ]
+
+
+def test_it_keeps_the_list_count_until_an_activity_of_the_agreement_changes(
+    make_activity: Callable[..., Activity], fachkraft: User, documenting: Agreement
+) -> None:
+    client = _client(fachkraft)
+    first = make_activity(title="Erste")
+    assert "1 Aktivität" in client.get(reverse("activities:list")).text
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("activities:list"), {"page": 1})
+    assert _counts(again) == [], "the same activities are not counted twice"
+    make_activity(title="Zweite")
+    with CaptureQueriesContext(connection) as after_a_new_one:
+        response = client.get(reverse("activities:list"))
+    assert len(_counts(after_a_new_one)) == 1 and "2 Aktivitäten" in response.text
+    Activity.objects.filter(pk=first.pk).update(title="Umbenannt")  # an edit counts again too
+    Activity.objects.filter(title="Zweite").delete()
+    assert "1 Aktivität" in client.get(reverse("activities:list")).text
+    goal = documenting.goals.first()
+    assert goal is not None
+    for query in ({"overdue": "on"}, {"goal": goal.pk}):  # goals and the clock are not stamped
+        client.get(reverse("activities:list"), query)
+        with CaptureQueriesContext(connection) as each_time:
+            client.get(reverse("activities:list"), query)
+        assert len(_counts(each_time)) == 1, query
+
+
 def test_it_names_the_visible_agreements_in_the_list_query(
     make_activity: Callable[..., Activity], fachkraft: User
 ) -> None:
