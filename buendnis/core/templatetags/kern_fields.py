@@ -19,7 +19,7 @@ def html_required(field: BoundField) -> bool:
     return bool(field.build_widget_attrs({}).get("required"))
 
 
-SELECTED = mark_safe(" selected")  # noqa: S308 - a constant attribute
+SELECTED = mark_safe(" selected")
 
 
 @register.filter
