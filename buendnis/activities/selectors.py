@@ -353,14 +353,23 @@ class AgreementFigures:
     exact: bool
 
 
+_UNREAD = object()
+
+
 def agreement_figures(
-    *, agreement: Agreement, year: int, user: AnyUser, version: tuple | None = None
+    *,
+    agreement: Agreement,
+    year: int,
+    user: AnyUser,
+    version: tuple | None = None,
+    deadline_days: int | object | None = _UNREAD,
 ) -> AgreementFigures:
     """Held activities of a calendar year, summed in the database.
 
     Exact for who may see every documenting organisation's records exactly; everyone else
     reads the agreement's protected activities grid (``activities.grid``). ``version`` is
-    ``activities_version(agreement)`` if the caller has just read it.
+    ``activities_version(agreement)`` and ``deadline_days`` the § 7 deadline in effect
+    (``None``: no procedure) if the caller has read them already.
     """
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -372,7 +381,7 @@ def agreement_figures(
     )
     if not _exact_over(held, user=user, agreement=agreement):
         return _protected_figures(agreement, year)
-    deadline = current_deadline_days(agreement)
+    deadline = current_deadline_days(agreement) if deadline_days is _UNREAD else deadline_days
     in_time = Q(status__in=DOCUMENTED_STATUSES)
     if deadline is not None:
         in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline))

@@ -50,15 +50,21 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             indicator.this_year = rows.get(indicator.code)
     for indicator in agreement.duty_indicators:
         indicator.this_year = rows.get(indicator.code)
+    procedure = selectors.procedure_state(agreement=agreement)
+    in_effect = procedure.effective
     context = {
         "agreement": agreement,
         "indicator_year": today.year,
-        "procedure": selectors.procedure_state(agreement=agreement),
+        "procedure": procedure,
         "evaluation_due": next_evaluation_due(agreement=agreement),
         "today": timezone.localdate(),
         "suppression_threshold": settings.SUPPRESSION_THRESHOLD,
         "figures": agreement_figures(
-            agreement=agreement, year=today.year, user=request.user, version=version
+            agreement=agreement,
+            year=today.year,
+            user=request.user,
+            version=version,
+            deadline_days=in_effect.deadline_days if in_effect else None,
         ),
         "may_edit": can(request.user, Action.AGREEMENT_EDIT, agreement),
         "versions": agreement.text_versions.select_related("created_by"),

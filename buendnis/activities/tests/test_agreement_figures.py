@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from buendnis.accounts.models import User
+from buendnis.accounts.models import Organisation, User
 from buendnis.activities.models import Activity
 from buendnis.activities.selectors import agreement_figures
+from buendnis.agreements.services import procedure_approve, procedure_create_version
 from buendnis.core.suppression import suppressed
 
 YEAR = timezone.localdate().year
@@ -49,6 +50,26 @@ def test_it_counts_documentation_within_the_deadline(
         agreement=Activity.objects.first().agreement, year=YEAR, user=fachkraft
     )
     assert (figures.documented, figures.documented_in_time) == (2, 1)
+
+
+def test_the_page_counts_in_time_by_the_procedure_version_in_effect(
+    make_activity: Callable[..., Activity],
+    fachkraft: User,
+    partner_org: Organisation,
+    ministry_org: Organisation,
+) -> None:
+    activity = make_activity(starts_at=_in_year(6), documented_at=_in_year(28))  # 22 days on
+    first = activity.agreement.procedures.get()  # 14 days, agreed by no one yet
+    procedure_create_version(agreement=activity.agreement, deadline_days=30, required_fields=[])
+    client = Client()
+    client.force_login(fachkraft)
+    page = reverse("agreements:detail", args=[activity.agreement.slug])
+    assert client.get(page).context["figures"].documented_in_time == 1, "newest while none agreed"
+    for organisation in (partner_org, ministry_org):
+        procedure_approve(
+            procedure=first, organisation=organisation, agreed_on=datetime.date(2019, 6, 4)
+        )
+    assert client.get(page).context["figures"].documented_in_time == 0, "the agreed 14 days"
 
 
 def test_it_shows_the_documenting_organisation_exact_small_numbers(
