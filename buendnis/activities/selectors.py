@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -130,7 +131,10 @@ class _ListPaginator(Paginator):
     def count(self) -> int:
         if self._version is None:
             return self._activities.count()
-        statement = self._activities.query.sql_with_params()
+        try:
+            statement = self._activities.query.sql_with_params()
+        except EmptyResultSet:  # no agreement to count in: no query at all
+            return self._activities.count()
         return remembered("activity-count", (statement, self._version), self._activities.count)
 
     def page(self, number: object) -> Page:

@@ -28,6 +28,7 @@ from buendnis.agreements.models import Agreement
 from buendnis.agreements.selectors import effective_procedure
 from buendnis.core.conflict import conflict_response
 from buendnis.core.forms import KernForm
+from buendnis.core.fragments import FRAGMENT_SECONDS, digest
 from buendnis.core.locking import EditConflict
 from buendnis.evaluation import locks
 from buendnis.evaluation.models import Evaluation
@@ -136,6 +137,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": filter_form,
         "page": page,
+        # the rendered rows are cached by what they show (``core.fragments``)
+        "rows_key": digest(page.object_list),
+        "fragment_seconds": FRAGMENT_SECONDS,
         "query": query.urlencode(),
         "documentable": documentable,
         "may_import": can(request.user, Action.ACTIVITY_IMPORT),

@@ -103,6 +103,17 @@ def test_it_keeps_the_list_count_until_an_activity_of_the_agreement_changes(
         assert len(_counts(each_time)) == 1, query
 
 
+def test_the_rendered_rows_follow_a_renamed_activity(
+    make_activity: Callable[..., Activity], fachkraft: User, koordination: User
+) -> None:
+    activity = make_activity(title="Vorher")
+    assert "Vorher" in _client(koordination).get(reverse("activities:list")).text
+    Activity.objects.filter(pk=activity.pk).update(title="Nachher")
+    renamed = _client(fachkraft).get(reverse("activities:list")).text
+    assert "Nachher" in renamed and "Vorher" not in renamed
+    assert reverse("activities:detail", args=[activity.pk]) in renamed
+
+
 def test_it_names_the_visible_agreements_in_the_list_query(
     make_activity: Callable[..., Activity], fachkraft: User
 ) -> None:
