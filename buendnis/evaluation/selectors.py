@@ -64,10 +64,19 @@ def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     return evaluation_before(agreement_id=evaluation.agreement_id, day=evaluation.starts_on)
 
 
-def adjustments_from_last_time(evaluation: Evaluation) -> list[Adjustment]:
-    """The previous evaluation's adjustments, and older ones that are still not closed."""
-    previous = previous_evaluation(evaluation)
-    if previous is None:
+_UNREAD = object()
+
+
+def adjustments_from_last_time(
+    evaluation: Evaluation, previous: Evaluation | object | None = _UNREAD
+) -> list[Adjustment]:
+    """The previous evaluation's adjustments, and older ones that are still not closed.
+
+    ``previous``: ``previous_evaluation(evaluation)`` if the caller has read it.
+    """
+    if previous is _UNREAD:
+        previous = previous_evaluation(evaluation)
+    if not isinstance(previous, Evaluation):
         return []
     earlier = Q(evaluation=previous) | Q(
         evaluation__agreement_id=evaluation.agreement_id,
@@ -303,6 +312,7 @@ def evaluation_detail(
                 adjustments=[a for a in adjustments if a.goal_id == goal.pk],
             )
         )
+    previous = previous_evaluation(evaluation)
     return EvaluationDetail(
         evaluation=evaluation,
         rows=rows,
@@ -310,8 +320,8 @@ def evaluation_detail(
         duties=[row for row in rows if not row.value.goal_code],
         approvals=_approvals(evaluation),
         events=list(evaluation.events.select_related("by", "organisation")),
-        previous=previous_evaluation(evaluation),
-        last_time=adjustments_from_last_time(evaluation),
+        previous=previous,
+        last_time=adjustments_from_last_time(evaluation, previous),
         manual=_manual_rows(evaluation),
         exact=exact,
         unassigned=[a for a in adjustments if a.goal_id is None],
