@@ -10,6 +10,7 @@ from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.selectors import ActivityFilter
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.forms import KernForm
+from buendnis.core.fragments import digest
 
 
 class ActivityFilterForm(KernForm):
@@ -45,6 +46,20 @@ class ActivityFilterForm(KernForm):
         ]
         self.fields["format"].queryset = Format.objects.filter(agreement_id__in=ids)
         self.fields["goal"].queryset = Goal.objects.filter(agreement_id__in=ids)
+
+    def rendering_key(self) -> str:
+        """A key for the rendered fields (``core.fragments``): all they show.
+
+        That is each field's sent values, each select's choices (read here once, for the key
+        and the rendering alike) and the errors.
+        """
+        choices = []
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.choices = list(field.choices)
+                choices.append((name, field.choices))
+        sent = [(name, self.data.getlist(name)) for name in self.fields]
+        return digest(sent, choices, self.errors)
 
     def to_filter(self) -> ActivityFilter:
         """The valid filters as an ``ActivityFilter``; invalid ones are left out."""

@@ -139,6 +139,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         # the rendered rows are cached by what they show (``core.fragments``)
         "rows_key": digest(page.object_list),
+        "filter_key": filter_form.rendering_key(),
         "fragment_seconds": FRAGMENT_SECONDS,
         "query": query.urlencode(),
         "documentable": documentable,

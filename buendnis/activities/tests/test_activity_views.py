@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buendnis.accounts.models import User
-from buendnis.activities.models import Activity, Kreis
+from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.tests.conftest import fathers_evening, form_data
 from buendnis.agreements.models import Agreement
 
@@ -112,6 +112,28 @@ def test_the_rendered_rows_follow_a_renamed_activity(
     renamed = _client(fachkraft).get(reverse("activities:list")).text
     assert "Nachher" in renamed and "Vorher" not in renamed
     assert reverse("activities:detail", args=[activity.pk]) in renamed
+
+
+def test_the_rendered_filters_follow_the_request_and_a_new_format(
+    make_activity: Callable[..., Activity], fachkraft: User, documenting: Agreement
+) -> None:
+    make_activity()
+    client = _client(fachkraft)
+    held = client.get(reverse("activities:list"), {"status": "held", "page": 1}).text
+    assert '<option value="held" selected>' in held
+    planned = client.get(reverse("activities:list"), {"status": "planned"}).text
+    assert '<option value="planned" selected>' in planned
+    assert '<option value="held" selected>' not in planned
+    assert "Vätergrillen" not in planned
+    Format.objects.create(
+        agreement=documenting,
+        key="grillen",
+        name="Vätergrillen",
+        status_since=datetime.date(2026, 1, 1),
+    )
+    assert "Vätergrillen" in client.get(reverse("activities:list"), {"status": "planned"}).text
+    wrong = client.get(reverse("activities:list"), {"status": "planned", "year": "1800"}).text
+    assert 'aria-invalid="true"' in wrong  # the errors are part of what the key covers
 
 
 def test_it_names_the_visible_agreements_in_the_list_query(
