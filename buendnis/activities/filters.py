@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.selectors import ActivityFilter
 from buendnis.agreements.models import Agreement, Goal
-from buendnis.core.forms import KernForm
+from buendnis.core.forms import KernForm, choices_of
 from buendnis.core.fragments import digest
 
 
@@ -56,7 +56,7 @@ class ActivityFilterForm(KernForm):
         choices = []
         for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField):
-                field.choices = list(field.choices)
+                field.choices = choices_of(field)
                 choices.append((name, field.choices))
         sent = [(name, self.data.getlist(name)) for name in self.fields]
         return digest(sent, choices, self.errors)

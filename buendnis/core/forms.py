@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +38,16 @@ class VersionedForm(KernForm):
     def expected_version(self) -> int:
         """The version the edit began from; 0 (never stored) when the form did not send one."""
         return self.cleaned_data.get("version") or 0
+
+
+def choices_of(field: forms.ChoiceField) -> list:
+    """A select's choices, a model field's read with one plain query.
+
+    Django's iterator counts a model field's choices first and reads them through a
+    server-side cursor on PostgreSQL: four round trips where one does.
+    """
+    choices = field.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return list(choices)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []  # type: ignore[attr-defined]
+    return empty + [choices.choice(obj) for obj in field.queryset]  # type: ignore[attr-defined]

@@ -1,9 +1,11 @@
 """Template helpers for ``core/_field.html``."""
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, ModelChoiceField
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from buendnis.core.forms import choices_of
 
 register = template.Library()
 
@@ -16,6 +18,11 @@ def html_required(field: BoundField) -> bool:
     (HTML's rule): a list without one always sends a value, so the browser has nothing to
     check, and the server still validates the field.
     """
+    model_field = field.field
+    if isinstance(model_field, ModelChoiceField) and model_field.empty_label is not None:
+        # its first option is the empty one: no need to read the choices to know (Django's
+        # widget reads them for that, a query of its own)
+        return bool(model_field.required and field.form.use_required_attribute)
     return bool(field.build_widget_attrs({}).get("required"))
 
 
@@ -26,9 +33,9 @@ SELECTED = mark_safe(" selected")
 def select_options(field: BoundField) -> SafeString:
     """The ``<option>`` elements of a select, the current one selected.
 
-    In Python rather than a template loop: the choices are read once (a model field's
-    without the ``COUNT`` a template's ``for`` asks first) and the current value is looked
-    up once, not for every option — a filter form's Kreise, formats and goals are many.
+    In Python rather than a template loop: the choices are read once (``choices_of``: a
+    model field's in one query) and the current value is looked up once, not for every
+    option — a filter form's Kreise, formats and goals are many.
     """
     current = str(field.value())
     return format_html_join(
@@ -36,6 +43,6 @@ def select_options(field: BoundField) -> SafeString:
         '<option value="{}"{}>{}</option>',
         (
             (value, SELECTED if str(value) == current else "", label)
-            for value, label in field.field.choices
+            for value, label in choices_of(field.field)
         ),
     )
