@@ -28,6 +28,35 @@ PASSWORD = "geheim-und-lang-genug"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Modules of a minute or more besides the browser tests (``test_browser_*``): whole-demo
+# audits, the backup round trip, the demo day. They start first, so that the test processes
+# do not end on them one after another while the others have finished (``--dist loadfile``
+# with ``--no-loadscope-reorder`` hands modules out in this order).
+LONG_MODULES = (
+    "operations/tests/test_backup.py",
+    "evaluation/tests/test_report_pdf.py",
+    "audit/tests/test_demo_day.py",
+    "core/tests/test_demo_command.py",
+    "opendata/tests/test_audit.py",
+    "evaluation/tests/test_disclosure_audit.py",
+    "evaluation/tests/test_disclosure_audit_generated.py",
+    "evaluation/tests/test_disclosure_audit_command.py",
+    "agreements/tests/test_import_command.py",
+    "operations/tests/test_serve.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long modules first; within each group the order stays (pytest-django's too)."""
+
+    def later(item: pytest.Item) -> bool:
+        module = item.nodeid.split("::")[0]
+        return not (module.endswith(LONG_MODULES) or "/test_browser_" in module)
+
+    items.sort(key=later)
+
+
 def settings_for_tests() -> dict[str, object]:
     """What every test runs with (``_test_settings``); also for data built once per module.
 
@@ -100,14 +129,6 @@ def demo_of_module(django_db_setup: None, django_db_blocker: object) -> Iterator
 def demo(demo_of_module: int, db: None) -> Agreement:
     """The demo: the iaf agreement with two years of activities, contacts and feedback."""
     return Agreement.objects.get(pk=demo_of_module)
-
-
-@pytest.fixture
-def kreise(db: None) -> None:
-    """Hessen's Kreise, which a flush after a transactional (browser) test removes."""
-    from buendnis.activities.geography import kreise_load
-
-    kreise_load()
 
 
 @pytest.fixture

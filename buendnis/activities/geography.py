@@ -4,8 +4,6 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.db import transaction
-
 KREISE_CSV = Path(__file__).resolve().parent / "data" / "hessen-kreise.csv"
 KINDS = {"Landkreis": "landkreis", "Kreisfreie Stadt": "kreisfreie_stadt"}
 ATTRIBUTION = (
@@ -24,12 +22,3 @@ def read_kreise() -> Iterator[dict[str, str]]:
                 "kind": KINDS[row["type"]],
                 "regierungsbezirk": row["regierungsbezirk"],
             }
-
-
-@transaction.atomic
-def kreise_load() -> None:
-    """Create or update the Kreise from the shipped data (migrations do this on install)."""
-    from buendnis.activities.models import Kreis
-
-    for row in read_kreise():
-        Kreis.objects.update_or_create(ags=row.pop("ags"), defaults=row)

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from buendnis.accounts.models import Organisation, User
 from buendnis.accounts.policy import Action, can, exact_scope
-from buendnis.activities.geography import kreise_load
 from buendnis.activities.models import Activity
 from buendnis.activities.selectors import agreement_figures
 from buendnis.activities.services import documentation_setup
@@ -33,7 +32,6 @@ def shared(agreement: Agreement, other_org: Organisation) -> Agreement:
     AgreementPartner.objects.create(
         agreement=agreement, organisation=other_org, role=AgreementPartner.Role.PARTNER, position=2
     )
-    kreise_load()
     documentation_setup(agreement=agreement, on=datetime.date(2019, 6, 4))
     topics_setup(agreement=agreement)
     return agreement

@@ -127,7 +127,7 @@ def test_it_names_the_role_and_keeps_each_number(
 
 
 def test_it_shows_the_pseudonym_on_the_records_the_person_made(
-    koordination: User, fachkraft: User, agreement: Agreement, kreise: None
+    koordination: User, fachkraft: User, agreement: Agreement
 ) -> None:
     format_ = Format.objects.create(
         agreement=agreement, key="cafe", name="Väter-Café", status_since=datetime.date(2025, 1, 1)

@@ -19,7 +19,7 @@ OFFENBACH = "06413"
 
 
 @pytest.fixture
-def documenting(agreement: Agreement, kreise: None) -> Agreement:
+def documenting(agreement: Agreement) -> Agreement:
     """The founding agreement with formats, reach categories, two goals and a procedure."""
     documentation_setup(agreement=agreement, on=datetime.date(2019, 6, 4))
     procedure_create_version(agreement=agreement, deadline_days=14, required_fields=REQUIRED)

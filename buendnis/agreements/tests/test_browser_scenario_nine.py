@@ -37,7 +37,6 @@ def sign_in(page: ScannedPage, base: str, username: str, then: str = "/") -> Non
 def test_a_fifth_agreement_goes_from_its_pdf_to_its_first_counted_activity(
     admin_user: User,
     referentin: User,
-    kreise: None,
     page: ScannedPage,
     live_server: object,
     tmp_path: Path,

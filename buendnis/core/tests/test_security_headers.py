@@ -47,7 +47,7 @@ def test_it_keeps_signed_in_pages_out_of_caches(fachkraft: User) -> None:
 
 
 def test_it_escapes_what_users_typed(
-    fachkraft: User, agreement: Agreement, partner_org: object, kreise: None
+    fachkraft: User, agreement: Agreement, partner_org: object
 ) -> None:
     format_ = Format.objects.create(
         agreement=agreement, key="cafe", name="Café", status_since=datetime.date(2025, 1, 1)

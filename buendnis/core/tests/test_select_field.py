@@ -21,7 +21,7 @@ def _render(form: KernForm, name: str) -> str:
     return render_to_string("core/_field.html", {"field": form[name]})
 
 
-def test_a_model_select_reads_its_choices_in_one_query(kreise: None) -> None:
+def test_a_model_select_reads_its_choices_in_one_query() -> None:
     form = KreisForm({"kreis": "06435"})
     form.full_clean()  # validating reads the sent Kreis: a query of its own
     with CaptureQueriesContext(connection) as queries:
@@ -38,7 +38,7 @@ def test_a_plain_select_escapes_its_labels_and_selects_nothing_unsent() -> None:
     assert " selected>" not in html
 
 
-def test_choices_of_keeps_the_empty_choice_only_where_the_field_has_one(kreise: None) -> None:
+def test_choices_of_keeps_the_empty_choice_only_where_the_field_has_one() -> None:
     optional = forms.ModelChoiceField(queryset=Kreis.objects.all(), required=False)
     required = forms.ModelChoiceField(queryset=Kreis.objects.all(), empty_label=None)
     assert choices_of(optional)[0] == ("", optional.empty_label)

@@ -36,7 +36,6 @@ def sign_out(page: ScannedPage) -> None:
 
 def test_the_partners_agree_a_framework_and_procedure_and_the_first_activity_counts(
     agreement: Agreement,
-    kreise: None,
     koordination: User,
     referentin: User,
     fachkraft: User,

@@ -34,7 +34,7 @@ def _as_post(initial: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.django_db
-def test_every_demo_indicator_survives_the_form_unchanged(kreise: None) -> None:
+def test_every_demo_indicator_survives_the_form_unchanged() -> None:
     founding = portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8")))[0]
     documentation_setup(agreement=founding, on=datetime.date(2019, 6, 4))
     topics_setup(agreement=founding)

@@ -43,7 +43,7 @@ def _setup(agreement: Agreement) -> Agreement:
 
 
 @pytest.fixture
-def documenting(agreement: Agreement, kreise: None) -> Agreement:
+def documenting(agreement: Agreement) -> Agreement:
     return _setup(agreement)
 
 

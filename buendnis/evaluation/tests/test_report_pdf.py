@@ -19,7 +19,6 @@ from django.utils import translation
 from PIL import Image
 from weasyprint.formatting_structure.boxes import MarginBox
 
-from buendnis.activities.geography import kreise_load
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.management.commands.demo import DEMO_AGREEMENT
 from buendnis.core.tests.pdfua import check_tagged_pdf
@@ -75,7 +74,6 @@ def reports(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str,
             yield found
         finally:
             call_command("flush", interactive=False, verbosity=0)
-            kreise_load()  # as the migration left them, for the tests that follow
 
 
 def _text(pdf: bytes) -> str:

@@ -105,7 +105,6 @@ def test_it_gives_the_partner_the_internal_copy_on_request(
 def test_it_shows_small_counts_only_to_the_documenting_organisation(
     agreement: Agreement,
     partner_org: Organisation,
-    kreise: None,
     koordination: User,
     referentin: User,
 ) -> None:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.services import user_create
 from buendnis.activities.generate import year_range
-from buendnis.activities.geography import kreise_load
 from buendnis.activities.models import Activity
 from buendnis.activities.services import documentation_setup
 from buendnis.agreements.models import Agreement
@@ -129,7 +128,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self) -> None:
-        kreise_load()  # migrations load them; a flushed database (browser tests) needs them again
         agreements = portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8")))
         for agreement in agreements:
             documentation_setup(
