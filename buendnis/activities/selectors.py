@@ -357,23 +357,20 @@ class AgreementFigures:
     exact: bool
 
 
-_UNREAD = object()
-
-
 def agreement_figures(
     *,
     agreement: Agreement,
     year: int,
     user: AnyUser,
+    deadline_days: int | None,
     version: tuple | None = None,
-    deadline_days: int | object | None = _UNREAD,
 ) -> AgreementFigures:
     """Held activities of a calendar year, summed in the database.
 
     Exact for who may see every documenting organisation's records exactly; everyone else
-    reads the agreement's protected activities grid (``activities.grid``). ``version`` is
-    ``activities_version(agreement)`` and ``deadline_days`` the § 7 deadline in effect
-    (``None``: no procedure) if the caller has read them already.
+    reads the agreement's protected activities grid (``activities.grid``). ``deadline_days`` is the
+    § 7 deadline in effect (``current_deadline_days``; ``None``: no procedure), ``version``
+    ``activities_version(agreement)`` if the caller has read it already.
     """
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -385,15 +382,14 @@ def agreement_figures(
     )
     if not _exact_over(held, user=user, agreement=agreement):
         return _protected_figures(agreement, year)
-    deadline = current_deadline_days(agreement) if deadline_days is _UNREAD else deadline_days
     in_time = Q(status__in=DOCUMENTED_STATUSES)
-    if deadline is not None:
-        in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline))
+    if deadline_days is not None:
+        in_time &= Q(documented_at__lte=F("ends_at") + datetime.timedelta(days=deadline_days))
     # The same exact totals for every viewer who may see them exactly: kept until the
     # agreement's activities change (``activities_version``) or the deadline does.
     totals = remembered(
         "agreement-figures",
-        (agreement.pk, year, deadline, version or activities_version(agreement)),
+        (agreement.pk, year, deadline_days, version or activities_version(agreement)),
         lambda: held.aggregate(
             activities=Count("id"),
             attendances=Sum("participants", default=0),

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from buendnis.accounts.models import Membership, User
 from buendnis.accounts.policy import AnyUser, Role, sees_exact
-from buendnis.activities.selectors import agreement_figures
+from buendnis.activities.selectors import agreement_figures, current_deadline_days
 from buendnis.agreements.models import Agreement, AgreementPartner
 from buendnis.core.disclosure.audit import Report, audit
 from buendnis.core.disclosure.record import Collection, recording
@@ -119,13 +119,16 @@ def collect(
     figures is itself a finding (``Collection.exact``).
     """
     collection = Collection()
+    deadline_days = current_deadline_days(agreement)
     per_viewer: list[tuple[str, Callable[[AnyUser], object]]] = []
     shared: list[tuple[str, Callable[[], object]]] = []
     for year in years:
         per_viewer += [
             (
                 f"Vereinbarungsseite {year}",
-                lambda u, y=year: agreement_figures(agreement=agreement, year=y, user=u),
+                lambda u, y=year: agreement_figures(
+                    agreement=agreement, year=y, user=u, deadline_days=deadline_days
+                ),
             ),
             (
                 f"Beratungsstatistik {year} nach Monat (Seite, CSV, XLSX)",

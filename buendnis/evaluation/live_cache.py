@@ -2,13 +2,13 @@
 
 The agreement page shows every indicator's value for the year so far. Computing them reads
 all of the year's held activities several times (seconds at a large partner), so the
-engine's answer is kept in the shared cache under a *data version*: cheap, index-served
-reads of everything the sources and the indicator definitions read. Any write that can
-change a figure changes the version — a new, edited or deleted activity (count and latest
-``updated_at``; reach, goals and network partners are written together with the activity),
-a contact, a feedback response, a manual value, an evaluation's state, the indicators and
-their targets, formats, reach categories, goals and the documentation procedure — so the
-next view computes afresh and nothing is ever invalidated by hand.
+engine's answer is kept in the shared cache under a *data version*: the change stamps
+(``operations.stamps``) of everything the sources and the indicator definitions read, in one
+statement. Any write that can change a figure changes the version — a new, edited or deleted
+activity (reach, goals and network partners are written together with the activity), a
+contact, a feedback response, a manual value, an evaluation, the indicators and their
+targets, formats, reach categories, goals, the documentation procedure and its approvals —
+so the next view computes afresh and nothing is ever invalidated by hand.
 
 What is cached are the engine's exact values; who sees them exactly is decided on every
 view afterwards (the protected publication for everyone else), so the stored values never
@@ -21,7 +21,7 @@ import copy
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max
+from django.db.models import Model
 
 from buendnis.activities.models import Activity, Format, ReachCategory
 from buendnis.agreements.models import (
@@ -30,6 +30,7 @@ from buendnis.agreements.models import (
     Goal,
     Indicator,
     IndicatorTarget,
+    ProcedureApproval,
 )
 from buendnis.operations.stamps import change_stamps
 
@@ -44,53 +45,43 @@ def indicator_data_version(
     activities: tuple | None = None,
     between: tuple[datetime.date, datetime.date] | None = None,
 ) -> tuple:
-    """Everything the live indicator values depend on, read cheaply.
+    """Everything the live indicator values depend on: the agreement's in-force date, the
+    day, and the change stamps of every table they read, in one statement.
 
-    ``activities`` is ``activities_version(agreement)`` if the caller has just read it (the
-    stamps are read in one statement otherwise).
+    ``activities`` is ``activities_version(agreement)`` if the caller has just read it.
     With ``between`` (first and last day) only activities, contacts and answers dated in
     those days count: a period's values do not change with another year's data.
     """
+    sources = (*_data(), *_definitions())
+    if activities is None:
+        stamps = change_stamps(sources, agreement.pk, between=between)
+    else:  # the activities' stamp comes first
+        stamps = [activities, *change_stamps(sources[1:], agreement.pk, between=between)]
+    return (agreement.pk, agreement.in_force_on, today, *stamps)
+
+
+def _data() -> tuple[type[Model], ...]:
+    """The dated rows the sources count (activities first)."""
     from buendnis.counselling.models import Contact
-    from buendnis.evaluation.models import Evaluation, ManualValue
     from buendnis.feedback.models import Response
 
-    if activities is None:
-        stamps = change_stamps((Activity, Contact, Response), agreement.pk, between=between)
-    else:
-        stamps = [activities, *change_stamps((Contact, Response), agreement.pk, between=between)]
-    indicators = Indicator.objects.filter(agreement=agreement)
+    return (Activity, Contact, Response)
+
+
+def _definitions() -> tuple[type[Model], ...]:
+    """The definitions the engine computes by (``operations.stamps.DEFINITIONS``)."""
+    from buendnis.evaluation.models import Evaluation, ManualValue
+
     return (
-        agreement.pk,
-        agreement.in_force_on,
-        today,
-        *stamps,
-        ManualValue.objects.filter(indicator__agreement=agreement).aggregate(
-            n=Count("id"), last=Max("entered_at")
-        ),
-        list(
-            Evaluation.objects.filter(agreement=agreement)
-            .order_by("pk")
-            .values_list("pk", "status", "agreed_on")
-        ),
-        list(indicators.order_by("pk").values()),
-        list(IndicatorTarget.objects.filter(indicator__in=indicators).order_by("pk").values()),
-        list(Goal.objects.filter(agreement=agreement).order_by("pk").values_list("pk", "code")),
-        list(
-            Format.objects.filter(agreement=agreement)
-            .order_by("pk")
-            .values_list("pk", "key", "status")
-        ),
-        list(
-            ReachCategory.objects.filter(agreement=agreement)
-            .order_by("pk")
-            .values_list("pk", "key", "dimension")
-        ),
-        list(
-            DocumentationProcedure.objects.filter(agreement=agreement)
-            .order_by("pk")
-            .values_list("pk", "version")
-        ),
+        Indicator,
+        IndicatorTarget,
+        Goal,
+        Format,
+        ReachCategory,
+        DocumentationProcedure,
+        ProcedureApproval,
+        Evaluation,
+        ManualValue,
     )
 
 

@@ -64,19 +64,14 @@ def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     return evaluation_before(agreement_id=evaluation.agreement_id, day=evaluation.starts_on)
 
 
-_UNREAD = object()
-
-
 def adjustments_from_last_time(
-    evaluation: Evaluation, previous: Evaluation | object | None = _UNREAD
+    evaluation: Evaluation, *, previous: Evaluation | None
 ) -> list[Adjustment]:
     """The previous evaluation's adjustments, and older ones that are still not closed.
 
-    ``previous``: ``previous_evaluation(evaluation)`` if the caller has read it.
+    ``previous`` is ``previous_evaluation(evaluation)``, which the caller shows too.
     """
-    if previous is _UNREAD:
-        previous = previous_evaluation(evaluation)
-    if not isinstance(previous, Evaluation):
+    if previous is None:
         return []
     earlier = Q(evaluation=previous) | Q(
         evaluation__agreement_id=evaluation.agreement_id,
@@ -321,7 +316,7 @@ def evaluation_detail(
         approvals=_approvals(evaluation),
         events=list(evaluation.events.select_related("by", "organisation")),
         previous=previous,
-        last_time=adjustments_from_last_time(evaluation, previous),
+        last_time=adjustments_from_last_time(evaluation, previous=previous),
         manual=_manual_rows(evaluation),
         exact=exact,
         unassigned=[a for a in adjustments if a.goal_id is None],

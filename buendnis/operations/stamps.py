@@ -13,6 +13,12 @@ widens the range by a day on each side, so no local day is ever left out. Month 
 stamp of the rows written before months were kept (migration ``operations/0003``); every
 reader includes it.
 
+The definitions an agreement's figures are computed by (indicators and their targets, goals,
+formats, reach categories, the § 7 procedure and its approvals, evaluations, manual values)
+are stamped too, undated (month 0): ``DEFINITIONS``. A table without an ``agreement_id``
+reaches it through its parent (``THROUGH``); the parent row still exists when Django deletes
+the children first, as it does.
+
 Triggers keep the stamps (``STAMPED``), for PostgreSQL once per statement (with transition
 tables, so a bulk write costs one upsert per agreement and month it touched) and for SQLite
 once per row. SQLite drops a table's triggers when a migration rebuilds the table:
@@ -34,7 +40,23 @@ DATED = {  # table: (date column, whether it holds a moment rather than a day)
     "counselling_contact": ("date", False),
     "feedback_response": ("submitted_on", False),
 }
-STAMPED = tuple(DATED)
+# Tables with an agreement_id whose rows have no date of their own: one counter each.
+UNDATED = (
+    "agreements_indicator",
+    "agreements_goal",
+    "activities_format",
+    "activities_reachcategory",
+    "agreements_documentationprocedure",
+    "evaluation_evaluation",
+)
+THROUGH = {  # table: (its column, the table that column points to, which has agreement_id)
+    "agreements_indicatortarget": ("indicator_id", "agreements_indicator"),
+    "evaluation_manualvalue": ("indicator_id", "agreements_indicator"),
+    "agreements_procedureapproval": ("procedure_id", "agreements_documentationprocedure"),
+}
+DATA = tuple(DATED)  # what migration operations/0003 installed
+DEFINITIONS = (*UNDATED, *THROUGH)
+STAMPED = (*DATA, *DEFINITIONS)
 TABLE = "operations_changestamp"
 LEGACY_MONTH = 0
 
@@ -45,6 +67,8 @@ _UPSERT = (
 
 
 def _postgresql_month(table: str) -> str:
+    if table not in DATED:
+        return "0"
     column, moment = DATED[table]
     day = f"(\"{column}\" AT TIME ZONE 'UTC')" if moment else f'"{column}"'
     return f"COALESCE((EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}))::integer, 0)"
@@ -55,10 +79,17 @@ def _postgresql_create(table: str) -> list[str]:
     function = f"buendnis_stamp_{table}"
     month = _postgresql_month(table)
 
+    def of(rows: str) -> str:
+        if table in THROUGH:
+            column, parent = THROUGH[table]
+            return (
+                f"SELECT parent.agreement_id, 0 AS month FROM {rows} "
+                f"JOIN {parent} parent ON parent.id = {rows}.{column}"
+            )
+        return f"SELECT agreement_id, {month} AS month FROM {rows}"
+
     def touched(*transitions: str) -> str:
-        rows = " UNION ".join(
-            f"SELECT agreement_id, {month} AS month FROM {rows}" for rows in transitions
-        )
+        rows = " UNION ".join(of(rows) for rows in transitions)
         return (
             f"INSERT INTO {TABLE} (source, agreement_id, month, changes, changed_at) "
             f"SELECT '{table}', agreement_id, month, 1, clock_timestamp() "
@@ -85,23 +116,34 @@ def _postgresql_create(table: str) -> list[str]:
     ]
 
 
+def _sqlite_agreement(table: str, row: str) -> str:
+    if table in THROUGH:
+        column, parent = THROUGH[table]
+        return f"(SELECT agreement_id FROM {parent} WHERE id = {row}.{column})"
+    return f"{row}.agreement_id"
+
+
 def _sqlite_month(table: str, row: str) -> str:
+    if table not in DATED:
+        return "0"
     column, _moment = DATED[table]  # SQLite keeps moments as UTC text: its month is UTC too
     return f"COALESCE(CAST(strftime('%Y%m', {row}.\"{column}\") AS INTEGER), 0)"
 
 
 def _sqlite_stamp(table: str, row: str, condition: str = "") -> str:
+    agreement = _sqlite_agreement(table, row)
     return (
         f"INSERT INTO {TABLE} (source, agreement_id, month, changes, changed_at) "
-        f"SELECT '{table}', {row}.agreement_id, {_sqlite_month(table, row)}, 1, "
-        f"strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE {condition or 'true'} {_UPSERT};"
+        f"SELECT '{table}', {agreement}, {_sqlite_month(table, row)}, 1, "
+        f"strftime('%Y-%m-%d %H:%M:%f', 'now') "
+        f"WHERE ({condition or 'true'}) AND {agreement} IS NOT NULL {_UPSERT};"
     )
 
 
 def _sqlite_create(table: str) -> list[str]:
     name = f"stamp_{table}"
     moved = (
-        f"NEW.agreement_id IS NOT OLD.agreement_id OR "
+        f"{_sqlite_agreement(table, 'NEW')} IS NOT {_sqlite_agreement(table, 'OLD')} OR "
         f"{_sqlite_month(table, 'NEW')} IS NOT {_sqlite_month(table, 'OLD')}"
     )
     return [

@@ -15,7 +15,7 @@ from django.urls import reverse
 from buendnis.accounts.models import Organisation, User
 from buendnis.accounts.policy import Action, can, exact_scope
 from buendnis.activities.models import Activity
-from buendnis.activities.selectors import agreement_figures
+from buendnis.activities.selectors import agreement_figures, current_deadline_days
 from buendnis.activities.services import documentation_setup
 from buendnis.agreements.models import Agreement, AgreementPartner
 from buendnis.counselling.selectors import statistics
@@ -83,7 +83,9 @@ def test_each_output_gives_exact_figures_only_to_the_documenting_organisation(
     assert can(user, Action.EXACT_FIGURES, partner_org) is exact
     assert (partner_org.pk in exact_scope(user, shared)) is exact
     assert can(user, Action.REPORT_INTERNAL, shared) is False  # nobody is in both partners
-    figures = agreement_figures(agreement=shared, year=YEAR, user=user)
+    figures = agreement_figures(
+        agreement=shared, year=YEAR, user=user, deadline_days=current_deadline_days(shared)
+    )
     assert figures.exact is exact
     assert figures.activities == (1 if exact else "< 5")
     assert statistics(agreement=shared, year=YEAR, user=user).contacts_shown == contacts

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from buendnis.accounts.models import Organisation, User
 from buendnis.activities.models import Activity
-from buendnis.activities.selectors import agreement_figures
+from buendnis.activities.selectors import AgreementFigures, agreement_figures, current_deadline_days
+from buendnis.agreements.models import Agreement
 from buendnis.agreements.services import procedure_approve, procedure_create_version
 from buendnis.core.suppression import suppressed
 
@@ -28,15 +29,20 @@ def _figures_on_page(user: User, slug: str) -> dict[str, str]:
     return {name: str(getattr(figures, name)) for name in ("activities", "attendances", "people")}
 
 
+def _figures(agreement: Agreement, user: User) -> AgreementFigures:
+    """The agreement page's figures of ``YEAR``, under the § 7 deadline in effect."""
+    return agreement_figures(
+        agreement=agreement, year=YEAR, user=user, deadline_days=current_deadline_days(agreement)
+    )
+
+
 def test_it_sums_the_year_without_counting_people_twice(
     make_activity: Callable[..., Activity], fachkraft: User
 ) -> None:
     make_activity(starts_at=_in_year(6))
     make_activity(starts_at=_in_year(13), participants=11, first_timers=0)
     make_activity(starts_at=_in_year(20), status=Activity.Status.PLANNED)
-    figures = agreement_figures(
-        agreement=Activity.objects.first().agreement, year=YEAR, user=fachkraft
-    )
+    figures = _figures(Activity.objects.first().agreement, fachkraft)
     assert (figures.activities, figures.attendances, figures.people) == (2, 22, 3)
     assert figures.exact
 
@@ -46,9 +52,7 @@ def test_it_counts_documentation_within_the_deadline(
 ) -> None:
     make_activity(starts_at=_in_year(6), documented_at=_in_year(8))
     make_activity(starts_at=_in_year(6), documented_at=_in_year(28))
-    figures = agreement_figures(
-        agreement=Activity.objects.first().agreement, year=YEAR, user=fachkraft
-    )
+    figures = _figures(Activity.objects.first().agreement, fachkraft)
     assert (figures.documented, figures.documented_in_time) == (2, 1)
 
 
@@ -106,8 +110,8 @@ def test_it_suppresses_for_a_partner_when_another_organisation_documented_too(
     mine = make_activity(starts_at=_in_year(6))
     theirs = make_activity(starts_at=_in_year(7))
     Activity.objects.filter(pk=theirs.pk).update(organisation=ministry_org)
-    with_both = agreement_figures(agreement=mine.agreement, year=YEAR, user=fachkraft)
+    with_both = _figures(mine.agreement, fachkraft)
     assert not with_both.exact and with_both.activities == "< 5"
     Activity.objects.filter(pk=theirs.pk).update(status=Activity.Status.CANCELLED)
-    only_mine = agreement_figures(agreement=mine.agreement, year=YEAR, user=fachkraft)
+    only_mine = _figures(mine.agreement, fachkraft)
     assert only_mine.exact and only_mine.activities == 1

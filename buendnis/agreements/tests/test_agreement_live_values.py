@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from buendnis.accounts.models import User
 from buendnis.activities import services as activity_services
-from buendnis.activities.selectors import agreement_figures
+from buendnis.activities.selectors import AgreementFigures, agreement_figures, current_deadline_days
 from buendnis.activities.tests import conftest as activity_fixtures
 from buendnis.agreements.models import Agreement, Goal, Indicator, IndicatorTarget
 from buendnis.counselling.tests import conftest as counselling_fixtures
@@ -60,6 +60,13 @@ def engine_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(engine, "indicator_values", counted)
     return runs
+
+
+def _figures(agreement: Agreement, year: int, user: User) -> AgreementFigures:
+    """The agreement page's figures of the year, under the § 7 deadline in effect."""
+    return agreement_figures(
+        agreement=agreement, year=year, user=user, deadline_days=current_deadline_days(agreement)
+    )
 
 
 def test_a_second_view_reuses_the_values_and_shows_the_same(
@@ -140,10 +147,10 @@ def test_the_exact_figures_follow_new_activities_and_stay_protected_for_others(
 ) -> None:
     year = timezone.localdate().year
     make_activity(starts_at=_this_year())
-    assert agreement_figures(agreement=documenting, year=year, user=fachkraft).activities == 1
-    outside = agreement_figures(agreement=documenting, year=year, user=referentin)
+    assert _figures(documenting, year, fachkraft).activities == 1
+    outside = _figures(documenting, year, referentin)
     assert outside.exact is False and outside.activities != 1
     make_activity(starts_at=_this_year(14))
-    inside = agreement_figures(agreement=documenting, year=year, user=fachkraft)
+    inside = _figures(documenting, year, fachkraft)
     assert inside.exact is True and inside.activities == 2
-    assert agreement_figures(agreement=documenting, year=year, user=referentin).exact is False
+    assert _figures(documenting, year, referentin).exact is False

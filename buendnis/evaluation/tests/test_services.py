@@ -473,8 +473,12 @@ def test_it_finds_last_times_adjustments_and_older_open_ones(
 
     assert selectors.previous_evaluation(e2025) == e2024
     assert selectors.previous_evaluation(e2023) is None
-    assert selectors.adjustments_from_last_time(e2025) == [last, still_open]
-    assert selectors.adjustments_from_last_time(e2023) == []
+    previous = selectors.previous_evaluation
+    assert selectors.adjustments_from_last_time(e2025, previous=previous(e2025)) == [
+        last,
+        still_open,
+    ]
+    assert selectors.adjustments_from_last_time(e2023, previous=previous(e2023)) == []
 
 
 def test_it_reads_the_evaluation_behind_a_period_key(draft: Evaluation) -> None:

@@ -12,7 +12,7 @@ from buendnis.operations import stamps
 
 
 def drop_triggers(apps, schema_editor):
-    stamps.uninstall(schema_editor)
+    stamps.uninstall(schema_editor, stamps.DATA)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS buendnis_stamp()")
 
@@ -26,7 +26,7 @@ def date_stamps_before_months(apps, schema_editor):
     ChangeStamp.objects.bulk_create(
         ChangeStamp(source=source, agreement_id=agreement_id, month=0, changes=0, changed_at=now)
         for agreement_id in Agreement.objects.values_list("pk", flat=True)
-        for source in stamps.STAMPED
+        for source in stamps.DATA
         if (source, agreement_id) not in kept
     )
 
@@ -36,11 +36,11 @@ def keep_stamps_before_months(apps, schema_editor):
 
 
 def install(apps, schema_editor):
-    stamps.install(schema_editor)
+    stamps.install(schema_editor, stamps.DATA)
 
 
 def uninstall(apps, schema_editor):
-    stamps.uninstall(schema_editor)
+    stamps.uninstall(schema_editor, stamps.DATA)
 
 
 class Migration(migrations.Migration):

@@ -11,7 +11,15 @@ from django.utils import timezone
 from buendnis.accounts.models import Organisation
 from buendnis.activities.models import Activity
 from buendnis.activities.tests import conftest as activity_fixtures
-from buendnis.agreements.models import Agreement
+from buendnis.agreements.models import (
+    Agreement,
+    DocumentationProcedure,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    ProcedureApproval,
+)
+from buendnis.agreements.services import procedure_approve
 from buendnis.counselling.models import Contact
 from buendnis.counselling.tests import conftest as counselling_fixtures
 from buendnis.feedback.models import FeedbackLink, Response
@@ -207,3 +215,68 @@ def test_several_stamps_are_read_in_one_statement_in_the_order_asked(
     assert len(reads) == 1
     assert together == [change_stamp(model, agreement.pk) for model in models]
     assert together[2][0] == 1
+
+
+def test_definitions_are_stamped_undated_and_count_in_every_period(
+    documenting: Agreement, other: Agreement
+) -> None:
+    """A goal has no date: its stamp is month 0, which every period's read includes."""
+    year = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    before = change_stamp(Goal, documenting.pk, between=year)
+    goal = Goal.objects.create(agreement=documenting, code="Z9", title="Neu")
+    created = change_stamp(Goal, documenting.pk, between=year)
+    goal.title = "Umbenannt"
+    goal.save()
+    renamed = change_stamp(Goal, documenting.pk)
+    goal.delete()
+    assert len({before, created, renamed, change_stamp(Goal, documenting.pk)}) == 4
+    assert set(
+        ChangeStamp.objects.filter(source="agreements_goal").values_list("month", flat=True)
+    ) == {0}
+    assert change_stamp(Goal, other.pk) == (0, None)
+
+
+def test_a_table_without_agreement_is_stamped_through_its_parent(
+    documenting: Agreement, other: Agreement
+) -> None:
+    """Targets reach their agreement through the indicator, also when it moves or goes."""
+    indicator = Indicator.objects.create(
+        agreement=documenting, code="Z1.9", name="Treffen", level=1, source="activities"
+    )
+    elsewhere = Indicator.objects.create(
+        agreement=other, code="Z1.9", name="Treffen", level=1, source="activities"
+    )
+    seen = [change_stamp(IndicatorTarget, documenting.pk)]
+    target = IndicatorTarget.objects.create(indicator=indicator, year=2026, value=10)
+    seen.append(change_stamp(IndicatorTarget, documenting.pk))
+    IndicatorTarget.objects.filter(pk=target.pk).update(value=12)  # a queryset's update too
+    seen.append(change_stamp(IndicatorTarget, documenting.pk))
+    assert len(set(seen)) == 3 and change_stamp(IndicatorTarget, other.pk) == (0, None)
+
+    target.indicator = elsewhere
+    target.save()
+    assert change_stamp(IndicatorTarget, documenting.pk) != seen[-1]
+    assert change_stamp(IndicatorTarget, other.pk)[0] == 1
+
+    moved = change_stamp(IndicatorTarget, other.pk)
+    elsewhere.delete()  # Django deletes the targets first, while the indicator still exists
+    assert change_stamp(IndicatorTarget, other.pk) != moved
+
+
+def test_approving_a_procedure_moves_its_agreements_stamp(
+    documenting: Agreement, partner_org: Organisation
+) -> None:
+    """Which procedure is in effect, and so the § 7 deadline, changes with an approval."""
+    procedure = DocumentationProcedure.objects.filter(agreement=documenting).first()
+    before = change_stamp(ProcedureApproval, documenting.pk)
+    procedure_approve(
+        procedure=procedure, organisation=partner_org, agreed_on=datetime.date(2026, 1, 5)
+    )
+    assert change_stamp(ProcedureApproval, documenting.pk) != before
+
+
+def test_the_indicator_values_are_keyed_by_every_stamped_definition() -> None:
+    """A definition table stamped but not read by the version (or the reverse) is a bug."""
+    from buendnis.evaluation.live_cache import _definitions
+
+    assert {model._meta.db_table for model in _definitions()} == set(stamps.DEFINITIONS)
