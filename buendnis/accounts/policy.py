@@ -341,9 +341,12 @@ def _sees_whole_agreement_exactly(user: AnyUser, agreement: Any) -> bool:
 
     if agreement is None:
         return False
-    partners = AgreementPartner.objects.filter(
-        agreement=agreement, role=AgreementPartner.Role.PARTNER
-    ).values_list("organisation_id", flat=True)
+    # through the relation: a page that has prefetched the partners asks no query
+    partners = [
+        partner.organisation_id
+        for partner in agreement.partners.all()
+        if partner.role == AgreementPartner.Role.PARTNER
+    ]
     return sees_exact(user, partners)
 
 

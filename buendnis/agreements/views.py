@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from buendnis.accounts.models import Membership
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
-from buendnis.activities.selectors import activities_version, agreement_figures
+from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.agreements.procedure_forms import ProcedureForm, category_choices, initial_from
 from buendnis.evaluation.due import next_evaluation_due
+from buendnis.evaluation.live_cache import indicator_data_version
 from buendnis.evaluation.selectors import indicator_rows_this_year
 
 
@@ -41,9 +42,10 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(agreement=_get_agreement_for_user(request, slug))
     today = timezone.localdate()
     exact = can(request.user, Action.REPORT_INTERNAL, agreement)
-    version = activities_version(agreement)  # read once for the figures and the indicators
+    # the stamps, read once for the figures and the indicators
+    version = indicator_data_version(agreement=agreement, today=today)
     rows = indicator_rows_this_year(
-        agreement=agreement, exact=exact, today=today, activities_version=version
+        agreement=agreement, exact=exact, today=today, data_version=version
     )
     for goal in agreement.goals.all():
         for indicator in goal.indicators.all():
@@ -63,7 +65,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             agreement=agreement,
             year=today.year,
             user=request.user,
-            version=version,
+            version=version.activities,
             deadline_days=in_effect.deadline_days if in_effect else None,
         ),
         "may_edit": can(request.user, Action.AGREEMENT_EDIT, agreement),

@@ -19,7 +19,7 @@ The answers are kept by ``buendnis.core.versioned.remembered``.
 
 import copy
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Model
 
@@ -38,26 +38,31 @@ if TYPE_CHECKING:
     from buendnis.evaluation.periods import Period
 
 
+class DataVersion(NamedTuple):
+    """What the live indicator values depend on (``indicator_data_version``)."""
+
+    agreement_id: int
+    in_force_on: datetime.date | None
+    today: datetime.date
+    activities: tuple  # the activities' stamp: ``activities_version`` without ``between``
+    others: tuple  # contacts, feedback responses and the definitions
+
+
 def indicator_data_version(
     *,
     agreement: Agreement,
     today: datetime.date,
-    activities: tuple | None = None,
     between: tuple[datetime.date, datetime.date] | None = None,
-) -> tuple:
+) -> DataVersion:
     """Everything the live indicator values depend on: the agreement's in-force date, the
     day, and the change stamps of every table they read, in one statement.
 
-    ``activities`` is ``activities_version(agreement)`` if the caller has just read it.
     With ``between`` (first and last day) only activities, contacts and answers dated in
     those days count: a period's values do not change with another year's data.
     """
     sources = (*_data(), *_definitions())
-    if activities is None:
-        stamps = change_stamps(sources, agreement.pk, between=between)
-    else:  # the activities' stamp comes first
-        stamps = [activities, *change_stamps(sources[1:], agreement.pk, between=between)]
-    return (agreement.pk, agreement.in_force_on, today, *stamps)
+    activities, *others = change_stamps(sources, agreement.pk, between=between)
+    return DataVersion(agreement.pk, agreement.in_force_on, today, activities, tuple(others))
 
 
 def _data() -> tuple[type[Model], ...]:

@@ -23,6 +23,7 @@ from buendnis.evaluation.periods import Period, PeriodInvalid, calendar_year, pa
 
 if TYPE_CHECKING:
     from buendnis.evaluation.engine import IndicatorValue
+    from buendnis.evaluation.live_cache import DataVersion
 
 OPEN_ADJUSTMENT = (Adjustment.Status.OPEN, Adjustment.Status.IN_PROGRESS)
 
@@ -165,13 +166,13 @@ def indicator_rows_this_year(
     agreement: Agreement,
     exact: bool,
     today: datetime.date | None = None,
-    activities_version: tuple | None = None,
+    data_version: "DataVersion | None" = None,
 ) -> dict[str, Row]:
     """Each indicator's target and value for the calendar year so far, by code (live).
 
     Without ``exact`` the values are those of the protected publication (as the ministry's
     copy of the report shows them). The engine's values are kept until the data change
-    (``evaluation.live_cache``); ``activities_version`` is passed by a page that has read it.
+    (``evaluation.live_cache``); ``data_version`` is passed by a page that has read it.
     """
     from buendnis.core.versioned import remembered
     from buendnis.evaluation.engine import indicator_values as engine_values
@@ -183,7 +184,7 @@ def indicator_rows_this_year(
     period = calendar_year(today.year)
     version = (
         translation.get_language(),
-        indicator_data_version(agreement=agreement, today=today, activities=activities_version),
+        data_version or indicator_data_version(agreement=agreement, today=today),
     )
     rows = copy.deepcopy(  # the remembered list is shared: never hand it out to be changed
         remembered(

@@ -15,9 +15,11 @@ reader includes it.
 
 The definitions an agreement's figures are computed by (indicators and their targets, goals,
 formats, reach categories, the § 7 procedure and its approvals, evaluations, manual values)
-are stamped too, undated (month 0): ``DEFINITIONS``. A table without an ``agreement_id``
-reaches it through its parent (``THROUGH``); the parent row still exists when Django deletes
-the children first, as it does.
+and the agreement page's structure (partners, signatories, paragraphs, commitments) are
+stamped too, undated (month 0): ``DEFINITIONS``. A table without an ``agreement_id`` reaches
+it through its parent (``THROUGH``); the parent row still exists when Django deletes the
+children first, as it does. Organisations belong to no agreement: their one stamp is kept
+under agreement 0 (``GLOBAL``), which every read includes.
 
 Triggers keep the stamps (``STAMPED``), for PostgreSQL once per statement (with transition
 tables, so a bulk write costs one upsert per agreement and month it touched) and for SQLite
@@ -48,14 +50,21 @@ UNDATED = (
     "activities_reachcategory",
     "agreements_documentationprocedure",
     "evaluation_evaluation",
+    "agreements_agreementpartner",
+    "agreements_signatory",
+    "agreements_paragraph",
+    "agreements_commitment",
 )
 THROUGH = {  # table: (its column, the table that column points to, which has agreement_id)
     "agreements_indicatortarget": ("indicator_id", "agreements_indicator"),
     "evaluation_manualvalue": ("indicator_id", "agreements_indicator"),
     "agreements_procedureapproval": ("procedure_id", "agreements_documentationprocedure"),
+    "agreements_goal_paragraphs": ("goal_id", "agreements_goal"),
 }
+GLOBAL = ("accounts_organisation",)  # stamped under agreement 0
+GLOBAL_AGREEMENT = 0
 DATA = tuple(DATED)  # what migration operations/0003 installed
-DEFINITIONS = (*UNDATED, *THROUGH)
+DEFINITIONS = (*UNDATED, *THROUGH, *GLOBAL)
 STAMPED = (*DATA, *DEFINITIONS)
 TABLE = "operations_changestamp"
 LEGACY_MONTH = 0
@@ -80,6 +89,8 @@ def _postgresql_create(table: str) -> list[str]:
     month = _postgresql_month(table)
 
     def of(rows: str) -> str:
+        if table in GLOBAL:
+            return f"SELECT {GLOBAL_AGREEMENT} AS agreement_id, 0 AS month FROM {rows}"
         if table in THROUGH:
             column, parent = THROUGH[table]
             return (
@@ -117,6 +128,8 @@ def _postgresql_create(table: str) -> list[str]:
 
 
 def _sqlite_agreement(table: str, row: str) -> str:
+    if table in GLOBAL:
+        return str(GLOBAL_AGREEMENT)
     if table in THROUGH:
         column, parent = THROUGH[table]
         return f"(SELECT agreement_id FROM {parent} WHERE id = {row}.{column})"
@@ -211,7 +224,8 @@ def change_stamps(
     time zones) and the rows of before months were kept count.
     """
     tables = [model._meta.db_table for model in models]
-    rows = ChangeStamp.objects.filter(source__in=tables, agreement_id=agreement_id)
+    agreements = [agreement_id, GLOBAL_AGREEMENT] if set(tables) & set(GLOBAL) else [agreement_id]
+    rows = ChangeStamp.objects.filter(source__in=tables, agreement_id__in=agreements)
     if between is not None:
         margin = datetime.timedelta(days=1)
         first, last = month_of(between[0] - margin), month_of(between[1] + margin)

@@ -165,3 +165,52 @@ def test_it_shows_this_years_indicator_values_exactly_inside_and_protected_outsi
     outside = _client(referentin).get(url).text
     cell = outside.split('data-indicator="Z1.1"', 1)[1].split("</tr>", 1)[0]
     assert 'data-value="actual">1<' not in cell and "40 Treffen" in cell
+
+
+def test_a_second_view_reads_the_structure_from_the_cache(
+    agreement: Agreement, fachkraft: User
+) -> None:
+    _add_goals(agreement, range(1, 4))
+    client = _client(fachkraft)
+    url = reverse("agreements:detail", args=[agreement.slug])
+    with CaptureQueriesContext(connection) as first:
+        first_page = client.get(url).text
+    with CaptureQueriesContext(connection) as second:
+        second_page = client.get(url).text
+    row = 'data-indicator="Z3.2"'
+    assert second_page.count(row) == first_page.count(row) == 1
+    read = [q["sql"] for q in second.captured_queries]
+    assert not any('FROM "agreements_goal"' in sql for sql in read)
+    assert len(second) <= len(first) - 8
+
+
+def test_every_change_to_the_structure_shows_at_once(
+    agreement: Agreement, fachkraft: User, partner_org: Any
+) -> None:
+    """Each table the kept structure is read from moves its version (``structure_version``)."""
+    client = _client(fachkraft)
+    url = reverse("agreements:detail", args=[agreement.slug])
+    paragraph = Paragraph.objects.create(agreement=agreement, number=4, heading="Ziele", body="…")
+    assert "§ 4 Ziele" in client.get(url).text  # kept now
+    paragraph.heading = "Neue Überschrift"
+    paragraph.save()
+    goal = Goal.objects.create(agreement=agreement, code="Z8", title="Neues Ziel")
+    goal.paragraphs.add(paragraph)
+    assert "Neue Überschrift" in client.get(url).text
+    page = client.get(url).text
+    assert "Z8 Neues Ziel" in page and f'href="#p{paragraph.label}"' in page
+    Indicator.objects.create(
+        agreement=agreement, goal=goal, code="Z8.1", name="Neuer Indikator", level=2,
+        source="manual",
+    )  # fmt: skip
+    assert "Neuer Indikator" in client.get(url).text
+    partner_org.name = "Verband, umbenannt"
+    partner_org.save()
+    assert "Verband, umbenannt" in client.get(url).text
+    procedure = procedure_create_version(agreement=agreement, deadline_days=21, required_fields=[])
+    assert "Zustimmung steht noch aus" in client.get(url).text
+    for partner in agreement.partners.all():
+        procedure_approve(
+            procedure=procedure, organisation=partner.organisation, agreed_on=timezone.localdate()
+        )
+    assert "Frist 21 Tage" in client.get(url).text
