@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from buendnis.activities.models import Activity, Format, Kreis
@@ -11,6 +12,10 @@ from buendnis.activities.selectors import ActivityFilter
 from buendnis.agreements.models import Agreement, Goal
 from buendnis.core.forms import KernForm, choices_of
 from buendnis.core.fragments import digest
+from buendnis.core.versioned import remembered
+
+# The selects whose choices are kept between views (``rendering_key``).
+KEPT_CHOICES = ("format", "goal", "kreis")
 
 
 class ActivityFilterForm(KernForm):
@@ -47,16 +52,23 @@ class ActivityFilterForm(KernForm):
         self.fields["format"].queryset = Format.objects.filter(agreement_id__in=ids)
         self.fields["goal"].queryset = Goal.objects.filter(agreement_id__in=ids)
 
-    def rendering_key(self) -> str:
+    def rendering_key(self, version: tuple) -> str:
         """A key for the rendered fields (``core.fragments``): all they show.
 
-        That is each field's sent values, each select's choices (read here once, for the key
-        and the rendering alike) and the errors.
+        That is each field's sent values, each select's choices (set here once, for the key
+        and the rendering alike) and the errors. The formats, goals and Kreise are read once
+        per ``version`` (``list_versions``: the stamps of their tables) and agreements.
         """
+        agreements = [pk for pk, _label in self.fields["agreement"].choices if pk]
+        kept = remembered(
+            "activity-filter-choices",
+            (translation.get_language(), agreements, version),
+            lambda: {name: choices_of(self.fields[name]) for name in KEPT_CHOICES},
+        )
         choices = []
         for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField):
-                field.choices = choices_of(field)
+                field.choices = kept[name] if name in kept else choices_of(field)
                 choices.append((name, field.choices))
         sent = [(name, self.data.getlist(name)) for name in self.fields]
         return digest(sent, choices, self.errors)

@@ -18,12 +18,18 @@ from buendnis.accounts.policy import (
     visible_agreement_ids,
 )
 from buendnis.activities.grid import activities_grid, year_figures
-from buendnis.activities.models import Activity, ActivityReminder, Format, NetworkPartner
-from buendnis.agreements.models import Agreement
+from buendnis.activities.models import (
+    Activity,
+    ActivityReminder,
+    Format,
+    Kreis,
+    NetworkPartner,
+)
+from buendnis.agreements.models import Agreement, Goal
 from buendnis.agreements.selectors import effective_procedure, effective_procedures
 from buendnis.core.disclosure.cache import publication_for
 from buendnis.core.versioned import remembered
-from buendnis.operations.stamps import change_stamp, stamp_across
+from buendnis.operations.stamps import change_stamp, stamps_across
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.HELD)
 DOCUMENTED_STATUSES = (Activity.Status.DOCUMENTED, Activity.Status.REVIEWED)
@@ -99,16 +105,28 @@ LIST_FIELDS = (
 PAGE_SIZE = 25
 
 
-def list_count_version(user: AnyUser, filters: ActivityFilter) -> object | None:
-    """What the list's count is kept under, or ``None`` where it must be counted each time.
+@dataclass(frozen=True)
+class ListVersions:
+    """What the activity list keeps between views, and under which version (``list_versions``).
+
+    ``count``: ``None`` where the count must be made on each view. ``choices``: the filter's
+    formats, goals and Kreise.
+    """
+
+    count: object | None
+    choices: tuple
+
+
+def list_versions(user: AnyUser, filters: ActivityFilter) -> ListVersions:
+    """The change stamps the list's count and its filter's choices are kept under, in one read.
 
     The count reads only activity rows of the user's agreements, so their change stamps
     version it — unless a filter reads another table (goals) or the clock (overdue).
     """
-    if filters.goal or filters.overdue:
-        return None
     scope = None if is_admin(user) else visible_agreement_ids(user)
-    return stamp_across(Activity, scope)
+    activities, *choices = stamps_across((Activity, Format, Goal, Kreis), scope)
+    counted_each_time = filters.goal or filters.overdue
+    return ListVersions(count=None if counted_each_time else activities, choices=tuple(choices))
 
 
 class _ListPaginator(Paginator):
@@ -153,7 +171,7 @@ def activity_page(
 ) -> Page:
     """One page of the list as dicts with just the shown columns and ``status_label``.
 
-    ``version`` (``list_count_version``) keeps the count between views.
+    ``version`` (``list_versions``) keeps the count between views.
     """
     page = _ListPaginator(activities, PAGE_SIZE, version).get_page(number)
     labels = dict(Activity.Status.choices)

@@ -121,11 +121,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     agreements = load_visible_agreements(request.user)
     filter_form = ActivityFilterForm(request.GET, agreements=agreements)
     filters = filter_form.to_filter()
+    versions = selectors.list_versions(request.user, filters)
     activities = selectors.activity_list(user=request.user, filters=filters)
     page = selectors.activity_page(
         activities=activities,
         number=request.GET.get("page"),
-        version=selectors.list_count_version(request.user, filters),
+        version=versions.count,
     )
     for row in page.object_list:  # link only what the user may open (the admin sees all)
         row["may_open"] = can(
@@ -139,7 +140,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         # the rendered rows are cached by what they show (``core.fragments``)
         "rows_key": digest(page.object_list),
-        "filter_key": filter_form.rendering_key(),
+        "filter_key": filter_form.rendering_key(versions.choices),
         "fragment_seconds": FRAGMENT_SECONDS,
         "query": query.urlencode(),
         "documentable": documentable,

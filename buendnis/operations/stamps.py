@@ -15,7 +15,8 @@ reader includes it.
 
 The definitions an agreement's figures are computed by (indicators and their targets, goals,
 formats, reach categories, the § 7 procedure and its approvals, evaluations, manual values)
-and the agreement page's structure (partners, signatories, paragraphs, commitments) are
+and the pages' structure (partners, signatories, paragraphs, commitments, framework
+proposals and their approvals) are
 stamped too, undated (month 0): ``DEFINITIONS``. A table without an ``agreement_id`` reaches
 it through its parent (``THROUGH``); the parent row still exists when Django deletes the
 children first, as it does. Organisations belong to no agreement: their one stamp is kept
@@ -54,14 +55,16 @@ UNDATED = (
     "agreements_signatory",
     "agreements_paragraph",
     "agreements_commitment",
+    "agreements_frameworkversion",
 )
 THROUGH = {  # table: (its column, the table that column points to, which has agreement_id)
     "agreements_indicatortarget": ("indicator_id", "agreements_indicator"),
     "evaluation_manualvalue": ("indicator_id", "agreements_indicator"),
     "agreements_procedureapproval": ("procedure_id", "agreements_documentationprocedure"),
     "agreements_goal_paragraphs": ("goal_id", "agreements_goal"),
+    "agreements_frameworkapproval": ("version_id", "agreements_frameworkversion"),
 }
-GLOBAL = ("accounts_organisation",)  # stamped under agreement 0
+GLOBAL = ("accounts_organisation", "activities_kreis")  # stamped under agreement 0
 GLOBAL_AGREEMENT = 0
 DATA = tuple(DATED)  # what migration operations/0003 installed
 DEFINITIONS = (*UNDATED, *THROUGH, *GLOBAL)
@@ -256,8 +259,22 @@ def stamp_across(model: type[Model], agreement_ids: list[int] | None) -> tuple[i
     Every write adds to some agreement's counter, so the sum moves with every write to any
     of them: a version for an answer that reads the rows of several agreements at once.
     """
-    rows = ChangeStamp.objects.filter(source=model._meta.db_table)
+    return stamps_across((model,), agreement_ids)[0]
+
+
+def stamps_across(
+    models: tuple[type[Model], ...], agreement_ids: list[int] | None
+) -> list[tuple[int, Any]]:
+    """``stamp_across`` of each of ``models``, in their order, in one read."""
+    tables = [model._meta.db_table for model in models]
+    rows = ChangeStamp.objects.filter(source__in=tables)
     if agreement_ids is not None:
-        rows = rows.filter(agreement_id__in=agreement_ids)
-    total = rows.aggregate(changes=Sum("changes"), changed_at=Max("changed_at"))
-    return (total["changes"] or 0, total["changed_at"])
+        rows = rows.filter(agreement_id__in=[*agreement_ids, GLOBAL_AGREEMENT])
+    totals = {
+        source: (changes, changed_at)
+        for source, changes, changed_at in rows.order_by()
+        .values("source")
+        .annotate(changes=Sum("changes"), changed_at=Max("changed_at"))
+        .values_list("source", "changes", "changed_at")
+    }
+    return [totals.get(table, (0, None)) for table in tables]

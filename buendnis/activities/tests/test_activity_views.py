@@ -13,7 +13,7 @@ from django.utils import timezone
 from buendnis.accounts.models import User
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.tests.conftest import fathers_evening, form_data
-from buendnis.agreements.models import Agreement
+from buendnis.agreements.models import Agreement, Goal
 
 
 def _client(user: User) -> Client:
@@ -60,10 +60,12 @@ def test_it_pages_the_list_with_a_constant_number_of_queries(
 ) -> None:
     client = _client(fachkraft)
     make_activity()
+    client.get(reverse("activities:list"))  # both views below find the kept filter choices
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("activities:list"))
     for _ in range(30):
         make_activity()
+    client.get(reverse("activities:list"))  # counted anew once (the activities changed)
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("activities:list"), {"page": 2})
     assert "Seite 2 von 2" in response.text
@@ -134,6 +136,25 @@ def test_the_rendered_filters_follow_the_request_and_a_new_format(
     assert "Vätergrillen" in client.get(reverse("activities:list"), {"status": "planned"}).text
     wrong = client.get(reverse("activities:list"), {"status": "planned", "year": "1800"}).text
     assert 'aria-invalid="true"' in wrong  # the errors are part of what the key covers
+
+
+def test_the_filters_choices_are_kept_until_a_format_goal_or_kreis_changes(
+    make_activity: Callable[..., Activity], fachkraft: User, documenting: Agreement
+) -> None:
+    make_activity()
+    client = _client(fachkraft)
+    client.get(reverse("activities:list"))
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("activities:list"), {"page": 1})
+    read = " ".join(q["sql"] for q in again.captured_queries)
+    for table in ("activities_format", "agreements_goal", "activities_kreis"):
+        assert f'FROM "{table}"' not in read, table
+    Goal.objects.create(agreement=documenting, code="Z9", title="Väter als Vorbilder")
+    assert "Z9" in client.get(reverse("activities:list")).text
+    Kreis.objects.filter(pk="06413").update(name="Offenbach (Stadt)")
+    assert "Offenbach (Stadt)" in client.get(reverse("activities:list")).text
+    Format.objects.filter(agreement=documenting).update(name="Umbenanntes Format")
+    assert "Umbenanntes Format" in client.get(reverse("activities:list")).text
 
 
 def test_it_names_the_visible_agreements_in_the_list_query(

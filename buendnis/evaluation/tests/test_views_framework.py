@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,6 +305,34 @@ def test_the_dashboard_asks_each_side_for_what_it_still_owes(
     assert "Wirkungsrahmen, Version 1" not in own  # proposing was the coordinator's agreement
     assert "Dokumentationsverfahren (§ 7), Version 1" in own
     assert "Ihre Zustimmung ist erbeten" not in _client(outsider).get(home).text
+
+
+def test_the_dashboard_follows_each_approval_and_proposal_at_once(
+    documenting: Agreement, koordination: User, referentin: User, ministry_org: Organisation
+) -> None:
+    """What is owed is kept between views (``core.views``), never past a change."""
+    from buendnis.agreements.models import DocumentationProcedure
+    from buendnis.agreements.services import procedure_approve
+
+    home = reverse("core:home")
+    ministry = _client(referentin)
+    procedure_owed = "Integration braucht Partner: Dokumentationsverfahren (§ 7), Version 1"
+    assert procedure_owed in ministry.get(home).text
+    with CaptureQueriesContext(connection) as again:
+        assert procedure_owed in ministry.get(home).text
+    assert not any(
+        'FROM "agreements_procedureapproval"' in q["sql"] for q in again.captured_queries
+    )
+    procedure_approve(
+        procedure=DocumentationProcedure.objects.get(agreement=documenting),
+        organisation=ministry_org,
+        agreed_on=timezone.localdate(),
+    )
+    assert procedure_owed not in ministry.get(home).text
+    coordinator = _client(koordination)
+    _goal(coordinator, documenting, "Z6", "Ehrenamt stärken")
+    coordinator.post(_url(documenting, "framework_propose", 1), {"reason": "Neu"})
+    assert "Integration braucht Partner: Wirkungsrahmen, Version 1" in ministry.get(home).text
 
 
 def test_it_previews_only_protected_values_to_a_partner_without_the_others_records(
