@@ -1,9 +1,9 @@
-"""Stamp the definitions an agreement's figures are computed by (``stamps.DEFINITIONS``).
+"""Stamp the definitions and structure the pages keep answers of (``stamps.DEFINITIONS``).
 
-The cached indicator values are then keyed by one read of stamps instead of a read of every
-definition table. No stamp is seeded: a table's first write creates it, and a version read
-after this migration has a different shape from any read before, so no answer cached under
-an old version is taken for a new one.
+The cached indicator values, the agreement page's structure, the dashboard's facts and the
+activity filter's choices are then keyed by one read of stamps. No stamp is seeded: a
+table's first write creates it, and a version read after this migration has a different
+shape from any read before, so no answer cached under an old version is taken for a new one.
 """
 
 from django.db import migrations
@@ -22,6 +22,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("operations", "0003_change_stamps_per_month"),
+        ("accounts", "0003_pseudonymisation"),
         ("activities", "0009_statistics_agreement_organisation_mcv"),
         ("agreements", "0006_framework_revision"),
         ("evaluation", "0004_edit_versions"),
