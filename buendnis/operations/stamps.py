@@ -34,7 +34,7 @@ import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Model, Q, Sum
+from django.db.models import Max, Model, Q, QuerySet, Sum
 
 from buendnis.operations.models import ChangeStamp
 
@@ -233,6 +233,11 @@ def change_stamps(
         margin = datetime.timedelta(days=1)
         first, last = month_of(between[0] - margin), month_of(between[1] + margin)
         rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
+    return _summed(rows, tables)
+
+
+def _summed(rows: QuerySet[ChangeStamp], tables: list[str]) -> list[tuple[int, Any]]:
+    """Each table's stamp summed over ``rows``, in the tables' order; (0, None) for none."""
     totals = {
         source: (changes, changed_at)
         for source, changes, changed_at in rows.order_by()
@@ -270,11 +275,4 @@ def stamps_across(
     rows = ChangeStamp.objects.filter(source__in=tables)
     if agreement_ids is not None:
         rows = rows.filter(agreement_id__in=[*agreement_ids, GLOBAL_AGREEMENT])
-    totals = {
-        source: (changes, changed_at)
-        for source, changes, changed_at in rows.order_by()
-        .values("source")
-        .annotate(changes=Sum("changes"), changed_at=Max("changed_at"))
-        .values_list("source", "changes", "changed_at")
-    }
-    return [totals.get(table, (0, None)) for table in tables]
+    return _summed(rows, tables)
