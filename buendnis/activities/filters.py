@@ -42,7 +42,7 @@ class ActivityFilterForm(KernForm):
     def __init__(self, data: QueryDict, *, agreements: Sequence[Agreement]) -> None:
         """``agreements``: the user's, already read (their choices need no second query)."""
         super().__init__(data)
-        ids = [agreement.pk for agreement in agreements]
+        ids = self._agreement_ids = [agreement.pk for agreement in agreements]
         field = self.fields["agreement"]
         field.queryset = Agreement.objects.filter(pk__in=ids)
         field.choices = [
@@ -59,10 +59,9 @@ class ActivityFilterForm(KernForm):
         and the rendering alike) and the errors. The formats, goals and Kreise are read once
         per ``version`` (``list_versions``: the stamps of their tables) and agreements.
         """
-        agreements = [pk for pk, _label in self.fields["agreement"].choices if pk]
         kept = remembered(
             "activity-filter-choices",
-            (translation.get_language(), agreements, version),
+            (translation.get_language(), self._agreement_ids, version),
             lambda: {name: choices_of(self.fields[name]) for name in KEPT_CHOICES},
         )
         choices = []

@@ -28,7 +28,7 @@ from buendnis.evaluation.models import Evaluation
 from buendnis.offers.views_public import offer_list
 from buendnis.operations.stamps import stamps_across
 
-# What the dashboard reads of each agreement (the rest are annotations).
+# What the dashboard reads of each agreement's row (the rest are its kept ``FACTS``).
 DASHBOARD_AGREEMENT_FIELDS = ("slug", "title", "signed_on", "in_force_on_override", "created_at")
 
 
