@@ -53,14 +53,12 @@ def _load() -> None:
     from django.utils import timezone
 
     from buendnis.accounts.models import Organisation
-    from buendnis.activities.geography import kreise_load
     from buendnis.activities.services import documentation_setup
     from buendnis.agreements.services import portfolio_load
     from buendnis.core.management.commands.demo import DEMO_AGREEMENT, DEMO_USERS, PORTFOLIO
     from buendnis.offers.demo import demo_offers_publish
 
     call_command("migrate", interactive=False, verbosity=0)
-    kreise_load()
     for agreement in portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8"))):
         if agreement.slug == DEMO_AGREEMENT:
             documentation_setup(agreement=agreement, on=timezone.localdate())

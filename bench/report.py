@@ -71,7 +71,6 @@ def setup(activities: int, other_agreements: int | None = None) -> dict[str, Any
     from buendnis.accounts.models import Organisation
     from buendnis.accounts.services import user_create
     from buendnis.activities.generate import generate
-    from buendnis.activities.geography import kreise_load
     from buendnis.activities.services import documentation_setup
     from buendnis.agreements.models import Agreement
     from buendnis.agreements.services import portfolio_load
@@ -83,7 +82,6 @@ def setup(activities: int, other_agreements: int | None = None) -> dict[str, Any
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
-    kreise_load()
     for agreement in portfolio_load(data=json.loads(PORTFOLIO.read_text(encoding="utf-8"))):
         documentation_setup(agreement=agreement, on=agreement.in_force_on or TODAY)
         topics_setup(agreement=agreement)

@@ -1,5 +1,8 @@
 """Gates that keep the project tidy: lint, format, migrations, deploy checks, translations."""
 
+import ast
+import importlib
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -67,3 +70,27 @@ def test_it_ships_compiled_english_translations_up_to_date() -> None:
     assert mo.exists()
     assert "#, fuzzy" not in po.read_text(encoding="utf-8")
     assert 'msgstr ""\n\n' not in po.read_text(encoding="utf-8").split("\n\n", 1)[1]
+
+
+def _project_imports(path: Path) -> list[tuple[str, str]]:
+    """Every ``from buendnis… import name`` in a file, also those inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("buendnis")
+        for alias in node.names
+    ]
+
+
+@pytest.mark.parametrize("script", sorted((REPO_ROOT / "bench").glob("*.py")), ids=lambda p: p.name)
+def test_the_benchmarks_import_only_what_the_project_has(script: Path) -> None:
+    # The benchmarks import inside their functions, so a rename in the project would only
+    # show when someone next runs a long benchmark.
+    missing = [
+        f"{module}.{name}"
+        for module, name in _project_imports(script)
+        if not hasattr(importlib.import_module(module), name)
+        and importlib.util.find_spec(f"{module}.{name}") is None
+    ]
+    assert missing == []
