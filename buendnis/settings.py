@@ -137,7 +137,7 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes checks the lockout before the password is looked at (it must come first).
 AUTHENTICATION_BACKENDS = [
     "buendnis.accounts.security.throttling.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "buendnis.accounts.backends.GrantsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,7 @@ Pages, the API and commands ask only here. Every view is wrapped in ``@requires(
 which records the action on the view so a test can prove that no URL lacks a rule.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
 from typing import Any
@@ -174,34 +174,56 @@ def load_visible_agreements(
     return rows
 
 
-def load_grants(user: User) -> None:
-    """Read the user's roles and visible agreements in one query, for a caller that needs both.
+# What ``remember_grants`` reads of a membership: a row per agreement its organisation is
+# party to.
+GRANT_FIELDS = (
+    "organisation_id",
+    "role",
+    "organisation__agreement_roles__agreement_id",
+    "organisation__agreement_roles__role",
+)
 
-    Fills the same per-user caches as ``_roles`` and ``visible_agreement_ids``; an API request
-    asks both, and one round trip less is a tenth of a small page's database time.
+
+def load_grants(user: User) -> None:
+    """Read the user's roles and agreements in one query, for a caller that needs both.
+
+    Fills the same per-user caches as ``_roles``, ``visible_agreement_ids`` and
+    ``_own_partners``; an API request asks them all, and one round trip less is a tenth of a
+    small page's database time.
+    """
+    remember_grants(user, user.memberships.values_list(*GRANT_FIELDS))
+
+
+def remember_grants(user: User, grants: Iterable[tuple[int, str, int | None, str | None]]) -> None:
+    """Keep the user's roles, agreements and partner roles from the rows of ``GRANT_FIELDS``.
+
+    Each row is a membership's organisation and role with one agreement the organisation is
+    party to and its role there (both ``None`` for an organisation party to none).
     """
     roles: dict[str, set[int]] = {}
-    agreement_ids: set[int] = set()
-    for organisation_id, role, agreement_id in user.memberships.values_list(
-        "organisation_id", "role", "organisation__agreement_roles__agreement_id"
-    ):
+    partners: dict[int, dict[int, str]] = {}
+    for organisation_id, role, agreement_id, partner_role in grants:
         roles.setdefault(role, set()).add(organisation_id)
         if agreement_id is not None:
-            agreement_ids.add(agreement_id)
+            partners.setdefault(agreement_id, {})[organisation_id] = partner_role
     user._buendnis_roles = roles  # type: ignore[attr-defined]
-    user._buendnis_agreement_ids = sorted(agreement_ids)  # type: ignore[attr-defined]
+    user._buendnis_agreement_ids = sorted(partners)  # type: ignore[attr-defined]
+    user._buendnis_every_partner = partners  # type: ignore[attr-defined]
 
 
 def _own_partners(user: AnyUser, agreement: Any) -> dict[int, str]:
     """The user's organisations that are party to the agreement, with their partner role.
 
     Read once per user and agreement (a request's pages ask several rules about the same
-    agreement), like the user's own roles.
+    agreement), like the user's own roles, unless the grants were read with the user.
     """
     if agreement is None or not user.is_authenticated:
         return {}
     if agreement.pk is None:
         return {}
+    every = getattr(user, "_buendnis_every_partner", None)
+    if every is not None:
+        return every.get(agreement.pk, {})
     cached = getattr(user, "_buendnis_partners", None)
     if cached is None:
         cached = user._buendnis_partners = {}  # type: ignore[union-attr]
