@@ -19,7 +19,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -312,6 +311,7 @@ class Server:
     workers: int
     data_dir: str
     threads: int = 4
+    connections: int = 12
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     access_log: Path | None = None
@@ -334,17 +334,19 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "buendnis.settings",
         }
         self.access_log = Path(self.data_dir) / "access.log"
+        from buendnis.core.management.commands.serve import gunicorn_arguments
+
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [
-                str(Path(sys.executable).parent / "gunicorn"),  # this interpreter's venv
-                "buendnis.wsgi",
-                f"--bind=127.0.0.1:{self.port}",
-                f"--workers={self.workers}",
-                # gthread: keep-alive, and the main thread keeps telling the arbiter it is
-                # alive while a long export streams, so the timeout does not cut it
-                "--worker-class=gthread",
-                f"--threads={self.threads}",
-                "--timeout=30",
+                # what `buendnis serve` runs, but for the port, the access log and a timeout
+                # of 30 s (gunicorn's default, which cut a streamed export in issue 13)
+                *gunicorn_arguments(
+                    f"127.0.0.1:{self.port}",
+                    workers=self.workers,
+                    threads=self.threads,
+                    connections=self.connections,
+                    timeout=30,
+                ),
                 f"--access-logfile={self.access_log}",
                 "--access-logformat=%(m)s|%(U)s|%(q)s|%(s)s|%(D)s|%(B)s",
             ],
@@ -804,6 +806,13 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=0, help="gthread threads per worker (as buendnis serve)"
     )
+    parser.add_argument(
+        "--connections-per-worker",
+        dest="worker_connections",
+        type=int,
+        default=0,
+        help="connections a worker holds at once (as buendnis serve)",
+    )
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=32)
@@ -837,9 +846,17 @@ def main() -> None:
         # the production defaults of ``buendnis serve`` (BUENDNIS_WORKERS, BUENDNIS_THREADS)
         args.workers = args.workers or settings.WEB_WORKERS
         args.threads = args.threads or settings.WEB_THREADS
+        args.worker_connections = args.worker_connections or settings.WEB_WORKER_CONNECTIONS
         result["workers"] = args.workers
         result["threads"] = args.threads
-        server = Server(args.database_url, args.workers, tmp, threads=args.threads)
+        result["worker_connections"] = args.worker_connections
+        server = Server(
+            args.database_url,
+            args.workers,
+            tmp,
+            threads=args.threads,
+            connections=args.worker_connections,
+        )
         server.start()
         try:
             cookies = {

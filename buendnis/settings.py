@@ -322,6 +322,11 @@ REMINDER_INTERVAL_DAYS = int(env("REMINDER_INTERVAL_DAYS", "7"))
 # 4 threads keep 2 cores busy without crowding them (and hold 12 database connections).
 WEB_WORKERS = int(env("WORKERS", "0")) or min((os.cpu_count() or 1) + 1, 9)
 WEB_THREADS = int(env("THREADS", "4"))
+# Connections a worker holds at once, busy or kept alive. A gthread worker keeps every
+# connection it accepted, and the one that wakes first takes most of a burst (27 of 32 in the
+# load run, its two siblings idle); a cap spreads them. Beyond it, a worker answers with
+# "Connection: close" once (cap - threads) connections idle, and stops accepting until one ends.
+WEB_WORKER_CONNECTIONS = int(env("WORKER_CONNECTIONS", "0")) or WEB_THREADS * 3
 WEB_TIMEOUT_SECONDS = int(env("WEB_TIMEOUT_SECONDS", "300"))
 
 # Reports prepared on the web (buendnis/evaluation/jobs.py) are tasks for ``buendnis worker``;

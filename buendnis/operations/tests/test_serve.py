@@ -27,6 +27,8 @@ def test_it_runs_gunicorn_with_workers_timeout_and_access_log() -> None:
     # threads: a streamed export keeps the worker's heartbeat going, the timeout spares it
     assert options["--worker-class"] == "gthread"
     assert options["--threads"] == "4"
+    # kept-alive connections spread over the workers instead of piling onto one
+    assert options["--worker-connections"] == "12"
     assert options["--access-logfile"] == "-"
     assert gunicorn_arguments("8123", workers=1, timeout=30)[5] == "127.0.0.1:8123"
     assert "--access-logformat" not in command
@@ -71,11 +73,22 @@ def _wait_for(url: str, status: int, seconds: float = 90) -> dict[str, str]:
     raise AssertionError(f"{url} did not answer {status}: {last}")
 
 
+def _gunicorn_option(parent: int, option: str) -> str:
+    """An option on the command line of the gunicorn that ``parent`` started (Linux)."""
+    for child in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        arguments = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        if "gunicorn" in arguments:
+            return arguments[arguments.index(option) + 1]
+    raise AssertionError("no gunicorn among the children")
+
+
 def test_it_serves_with_a_worker_reloads_on_hup_and_stops_on_one_interrupt(
     tmp_path: Path,
 ) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BUENDNIS_")}
-    env.update(BUENDNIS_DATA_DIR=str(tmp_path), BUENDNIS_WORKERS="1")
+    env.update(
+        BUENDNIS_DATA_DIR=str(tmp_path), BUENDNIS_WORKERS="1", BUENDNIS_WORKER_CONNECTIONS="5"
+    )
     buendnis = [sys.executable, "-m", "buendnis.cli"]
     subprocess.run([*buendnis, "migrate", "-v0"], env=env, cwd=REPO_ROOT, check=True, timeout=300)
     port = _free_port()
@@ -92,6 +105,7 @@ def test_it_serves_with_a_worker_reloads_on_hup_and_stops_on_one_interrupt(
         base = f"http://127.0.0.1:{port}"
         assert _wait_for(f"{base}/healthz", 200) == {"status": "ok"}
         assert _wait_for(f"{base}/readyz", 200)["worker"] == "ok"  # the worker beats
+        assert _gunicorn_option(server.pid, "--worker-connections") == "5"
 
         server.send_signal(signal.SIGHUP)  # graceful reload: new workers, same socket
         time.sleep(1)

@@ -17,7 +17,13 @@ JSON_ACCESS_LOG = (
 
 
 def gunicorn_arguments(
-    addrport: str, *, workers: int, timeout: int, threads: int = 4, json_log: bool = False
+    addrport: str,
+    *,
+    workers: int,
+    timeout: int,
+    threads: int = 4,
+    connections: int = 12,
+    json_log: bool = False,
 ) -> list[str]:
     """The gunicorn command line for Bündnis' WSGI application.
 
@@ -25,6 +31,8 @@ def gunicorn_arguments(
     database leaves the processor to the others), keeps connections alive, and its main
     thread goes on telling the arbiter it is alive while a long export streams, so
     ``timeout`` does not cut a download (a ``sync`` worker would be killed mid-file).
+    ``connections`` caps what one worker holds, so that kept-alive connections spread over
+    the workers (``settings.WEB_WORKER_CONNECTIONS``).
     """
     if ":" not in addrport:  # a bare port, as runserver takes it
         addrport = f"127.0.0.1:{addrport}"
@@ -41,17 +49,20 @@ def gunicorn_arguments(
         "gthread",
         "--threads",
         str(threads),
+        "--worker-connections",
+        str(connections),
         "--timeout",
         str(timeout),
         "--graceful-timeout",
         "30",
         "--access-logfile",
         "-",
-        # A fresh worker process now and then bounds memory that a long run might collect.
+        # A fresh worker process now and then bounds memory that a long run might collect;
+        # not too often, as a fresh one costs a second of processor time and cold caches.
         "--max-requests",
-        "2000",
+        "10000",
         "--max-requests-jitter",
-        "200",
+        "1000",
         *(["--access-logformat", JSON_ACCESS_LOG] if json_log else []),
     ]
 
@@ -75,6 +86,7 @@ class Command(BaseCommand):
             addrport,
             workers=settings.WEB_WORKERS,
             threads=settings.WEB_THREADS,
+            connections=settings.WEB_WORKER_CONNECTIONS,
             timeout=settings.WEB_TIMEOUT_SECONDS,
             json_log=settings.LOG_FORMAT == "json",
         )
