@@ -54,14 +54,14 @@ def agreement_detail(*, agreement: Agreement) -> Agreement:
     them (``structure_version``) and kept pickled (``core.versioned``); each request unpickles
     its own copy, since the page sets this year's values on the indicators.
     """
+    version = structure_version(agreement)
     kept = remembered(
-        "agreement-structure",
-        structure_version(agreement),
-        lambda: pickle.dumps(_read_structure(agreement.pk)),
+        "agreement-structure", version, lambda: pickle.dumps(_read_structure(agreement.pk))
     )
     structure = pickle.loads(kept)  # noqa: S301 - our own pickle from our own cache
     agreement._prefetched_objects_cache = structure._prefetched_objects_cache
     agreement.duty_indicators = structure.duty_indicators
+    agreement.structure_version = version  # what the page's rendered sections are kept by
     return agreement
 
 

@@ -14,6 +14,7 @@ from buendnis.activities.selectors import agreement_figures
 from buendnis.agreements import selectors, services
 from buendnis.agreements.models import Agreement, DocumentationProcedure
 from buendnis.agreements.procedure_forms import ProcedureForm, category_choices, initial_from
+from buendnis.core.fragments import FRAGMENT_SECONDS, digest
 from buendnis.evaluation.due import next_evaluation_due
 from buendnis.evaluation.live_cache import indicator_data_version
 from buendnis.evaluation.selectors import indicator_rows_this_year
@@ -54,7 +55,13 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         indicator.this_year = rows.get(indicator.code)
     procedure = selectors.procedure_state(agreement=agreement)
     in_effect = procedure.effective
+    # the sections that show only the structure (and the place and date of signing) are
+    # rendered once per version of it, the goals once per version and values shown
+    structure_key = digest(agreement.structure_version, agreement.place, agreement.signed_on)
     context = {
+        "structure_key": structure_key,
+        "goals_key": digest(structure_key, today.year, sorted(rows.items())),
+        "fragment_seconds": FRAGMENT_SECONDS,
         "agreement": agreement,
         "indicator_year": today.year,
         "procedure": procedure,

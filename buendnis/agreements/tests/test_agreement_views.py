@@ -1,6 +1,7 @@
 """The agreement list and agreement page."""
 
 import datetime
+import re
 from typing import Any
 
 from django.core.cache import cache
@@ -214,3 +215,44 @@ def test_every_change_to_the_structure_shows_at_once(
             procedure=procedure, organisation=partner.organisation, agreed_on=timezone.localdate()
         )
     assert "Frist 21 Tage" in client.get(url).text
+
+
+def test_a_second_view_renders_the_kept_sections_from_the_cache(
+    agreement: Agreement, fachkraft: User
+) -> None:
+    _add_goals(agreement, range(1, 3))
+    client = _client(fachkraft)
+    url = reverse("agreements:detail", args=[agreement.slug])
+    first = client.get(url)
+    second = client.get(url)
+    table = "agreements/_indicator_table.html"
+    assert table in [t.name for t in first.templates]
+    assert table not in [t.name for t in second.templates]
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert unmasked.sub("", second.text) == unmasked.sub("", first.text)
+
+
+def test_the_kept_sections_follow_this_years_values_and_the_signing(
+    documenting: Agreement, make_activity: Any, fachkraft: User
+) -> None:
+    year = timezone.localdate().year
+    goal = Goal.objects.get(agreement=documenting, code="Z1")
+    Indicator.objects.create(
+        agreement=documenting, goal=goal, code="Z1.1", name="Väter-Cafés", unit="Treffen",
+        level=1, source="activities", filter={"metric": "count"},
+    )  # fmt: skip
+    client = _client(fachkraft)
+    url = reverse("agreements:detail", args=[documenting.slug])
+
+    def actual() -> str:
+        cell = client.get(url).text.split('data-indicator="Z1.1"', 1)[1].split("</tr>", 1)[0]
+        return cell.split('data-value="actual">', 1)[1].split("<", 1)[0]
+
+    assert actual() == "0"
+    make_activity(starts_at=timezone.make_aware(datetime.datetime(year, 1, 1, 0, 30)))
+    assert actual() == "1"
+    documenting.place = "Darmstadt"
+    documenting.signed_on = datetime.date(year - 1, 3, 4)
+    documenting.save()
+    page = client.get(url).text
+    assert f"Darmstadt, 4. März {year - 1}" in page
