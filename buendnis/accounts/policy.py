@@ -140,7 +140,8 @@ def visible_agreements(user: AnyUser) -> QuerySet:
         return Agreement.objects.none()
     if is_admin(user):
         return Agreement.objects.all()
-    return Agreement.objects.filter(id__in=_agreement_ids_of(user))
+    known = getattr(user, "_buendnis_agreement_ids", None)  # read with the user, as a rule
+    return Agreement.objects.filter(id__in=_agreement_ids_of(user) if known is None else known)
 
 
 def visible_agreement_ids(user: AnyUser) -> list[int]:

@@ -128,10 +128,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         version=versions.count,
     )
-    for row in page.object_list:  # link only what the user may open (the admin sees all)
-        row["may_open"] = can(
-            request.user, Action.ACTIVITY_EDIT, Activity(organisation_id=row["organisation_id"])
-        )
+    may_open: dict[int, bool] = {}  # link only what the user may open (the admin sees all)
+    for row in page.object_list:
+        organisation_id = row["organisation_id"]
+        if organisation_id not in may_open:  # a page's rows come from one or two organisations
+            may_open[organisation_id] = can(
+                request.user, Action.ACTIVITY_EDIT, Activity(organisation_id=organisation_id)
+            )
+        row["may_open"] = may_open[organisation_id]
     query = request.GET.copy()
     query.pop("page", None)
     documentable = [a for a in agreements if can(request.user, Action.ACTIVITY_CREATE, a)]

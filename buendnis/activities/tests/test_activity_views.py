@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from buendnis.accounts.models import User
+from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.activities.models import Activity, Format, Kreis
 from buendnis.activities.tests.conftest import fathers_evening, form_data
-from buendnis.agreements.models import Agreement, Goal
+from buendnis.agreements.models import Agreement, AgreementPartner, Goal
 
 
 def _client(user: User) -> Client:
@@ -366,3 +366,35 @@ def test_it_links_the_admin_only_to_what_the_admin_may_open(
     assert detail not in listed.text  # the admin sees the row, not a link to a 404
     assert _client(admin_user).get(detail).status_code == 404
     assert detail in _client(fachkraft).get(reverse("activities:list")).text
+
+
+def test_it_links_each_row_by_its_own_organisation(
+    make_activity: Callable[..., Activity],
+    documenting: Agreement,
+    admin_user: User,
+    other_org: Organisation,
+    fachkraft: User,
+) -> None:
+    """An admin who also works for a partner opens that partner's records, and no others."""
+    from buendnis.activities.services import activity_create
+
+    AgreementPartner.objects.create(
+        agreement=documenting, organisation=other_org, role=AgreementPartner.Role.PARTNER
+    )
+    Membership.objects.create(user=admin_user, organisation=other_org, role="fachkraft")
+    theirs = make_activity(title="Väterabend bei iaf")
+    own = activity_create(
+        agreement=documenting,
+        organisation=other_org,
+        data=fathers_evening(documenting, title="Väterabend beim Jugendring"),
+        status=Activity.Status.DOCUMENTED,
+        responsible=admin_user,
+    )
+    listed = _client(admin_user).get(reverse("activities:list")).text
+    assert theirs.title in listed and own.title in listed
+    assert reverse("activities:detail", args=[own.pk]) in listed
+    assert reverse("activities:detail", args=[theirs.pk]) not in listed
+    assert (
+        reverse("activities:detail", args=[theirs.pk])
+        in _client(fachkraft).get(reverse("activities:list")).text
+    )
