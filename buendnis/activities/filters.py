@@ -25,8 +25,9 @@ class ActivityFilterForm(KernForm):
 
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     year = forms.IntegerField(label=_("Jahr"), required=False, min_value=2000, max_value=2100)
-    agreement = forms.ModelChoiceField(
-        label=_("Vereinbarung"), queryset=Agreement.objects.none(), required=False
+    # the user's agreements are read already: the choice is checked against them, unread
+    agreement = forms.TypedChoiceField(
+        label=_("Vereinbarung"), coerce=int, empty_value=None, required=False
     )
     format = forms.ModelChoiceField(
         label=_("Format"), queryset=Format.objects.none(), required=False
@@ -43,11 +44,9 @@ class ActivityFilterForm(KernForm):
         """``agreements``: the user's, already read (their choices need no second query)."""
         super().__init__(data)
         ids = self._agreement_ids = [agreement.pk for agreement in agreements]
-        field = self.fields["agreement"]
-        field.queryset = Agreement.objects.filter(pk__in=ids)
-        field.choices = [
-            ("", field.empty_label),
-            *((agreement.pk, field.label_from_instance(agreement)) for agreement in agreements),
+        self.fields["agreement"].choices = [
+            ("", self.empty_label),
+            *((agreement.pk, str(agreement)) for agreement in agreements),
         ]
         self.fields["format"].queryset = Format.objects.filter(agreement_id__in=ids)
         self.fields["goal"].queryset = Goal.objects.filter(agreement_id__in=ids)
@@ -77,7 +76,7 @@ class ActivityFilterForm(KernForm):
         data = self.cleaned_data if self.is_valid() else {}
         return ActivityFilter(
             year=data.get("year"),
-            agreement=data["agreement"].pk if data.get("agreement") else None,
+            agreement=data.get("agreement"),
             format=data["format"].pk if data.get("format") else None,
             goal=data["goal"].pk if data.get("goal") else None,
             kreis=data["kreis"].pk if data.get("kreis") else None,

@@ -294,7 +294,7 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     at_now: None,
     django_assert_num_queries: Any,
 ) -> None:
-    """Session, user and roles, then one read of the agreements serves every section.
+    """Session, then user with roles, then one read of the agreements serves every section.
 
     Each list below holds two or more items: a query per item would add at least two.
     """
@@ -303,7 +303,7 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     # the agreements, the stamps and (the first time) their deadlines, due dates and what
     # is owed; overdue counts, the most urgent items with their reminders, open evaluations,
     # overdue adjustments
-    with django_assert_num_queries(3 + 7):
+    with django_assert_num_queries(2 + 7):
         page = client.get(reverse("core:home")).text
     assert page.count("erinnert am") == 3 and page.count("noch nicht erinnert") == 2
     assert page.count("Dokumentationen sind überfällig") == 1
@@ -316,7 +316,7 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
 
     client.force_login(fachkraft)
     # the agreements, the stamps and their deadlines, overdue counts, the most urgent items
-    with django_assert_num_queries(3 + 5):
+    with django_assert_num_queries(2 + 5):
         page = client.get(reverse("core:home")).text
     assert page.count("erinnert am") == 3 and page.count("noch nicht erinnert") == 2
     assert "Identität und Zugehörigkeit</a>: 2" in page
