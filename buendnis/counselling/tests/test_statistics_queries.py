@@ -18,12 +18,12 @@ from buendnis.counselling.services import topic_add
 pytestmark = pytest.mark.django_db
 LAST_YEAR = timezone.localdate().year - 1  # a whole year of the past
 
-# session, user, agreement, memberships, the user's partner rows (one read for every rule
-# of the request), years, topic columns, then the exact counts: one query for the four
+# session, user (with memberships and partner rows: one read for every rule of the request),
+# agreement, years, topic columns, then the exact counts: one query for the four
 # breakdowns, one for the topics
-EXACT_QUERIES = 9
-# the same first seven, then the grid's version: its contacts and its topics
-PROTECTED_QUERIES = 9
+EXACT_QUERIES = 7
+# the same first five, then the grid's version: its contacts and its topics
+PROTECTED_QUERIES = 7
 
 
 def _client(user: User) -> Client:
