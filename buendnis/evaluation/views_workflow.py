@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from buendnis.accounts.policy import Action, can, organisation_ids, requires
 from buendnis.agreements.models import Agreement
+from buendnis.core.fragments import FRAGMENT_SECONDS, digest
 from buendnis.evaluation import locks, selectors, services
 from buendnis.evaluation.forms import (
     AdjustmentStatusForm,
@@ -117,6 +118,9 @@ def evaluation_detail(request: HttpRequest, slug: str, period: str) -> HttpRespo
         "return_form": ReturnForm(prefix="return") if may["send_back"] else None,
         "last_time": [(a, status_forms[a.pk]) for a in detail.last_time],
         "snapped": "" if exact else _snapped(evaluation),
+        # the indicator tables are rendered once per set of values shown (``core.fragments``)
+        "rows_key": digest(detail.rows),
+        "fragment_seconds": FRAGMENT_SECONDS,
     }
     return render(request, "evaluation/evaluation_detail.html", context)
 

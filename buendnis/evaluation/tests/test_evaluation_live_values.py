@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +82,22 @@ def test_a_second_view_reuses_the_values(
     assert _actual(_client(koordination), draft, "Z1.1") == "1"
     assert _actual(_client(koordination), draft, "Z1.1") == "1"
     assert len(computations) == 1
+
+
+def test_a_second_view_renders_the_indicator_tables_from_the_cache(
+    draft: Evaluation, make_activity: Any, koordination: User
+) -> None:
+    caches["fragments"].clear()  # an earlier test may have shown the same
+    make_activity(starts_at=_in_year())
+    client = _client(koordination)
+    url = reverse("evaluation:detail", args=[draft.agreement.slug, draft.period.key])
+    table = "evaluation/_indicator_table.html"
+    first, second = client.get(url), client.get(url)
+    assert table in [t.name for t in first.templates]
+    assert table not in [t.name for t in second.templates]
+    assert 'data-indicator="Z1.1"' in second.text
+    make_activity(starts_at=_in_year(2))  # other values: rendered anew
+    assert table in [t.name for t in client.get(url).templates]
 
 
 def test_new_edited_and_deleted_records_change_the_value_on_the_next_view(
