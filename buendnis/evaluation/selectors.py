@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 
 from buendnis.accounts.models import Organisation
-from buendnis.agreements.models import Agreement, Goal, Indicator
+from buendnis.agreements.models import Agreement, AgreementPartner, Goal, Indicator
 from buendnis.evaluation.models import (
     Adjustment,
     Approval,
@@ -280,11 +280,24 @@ def _manual_rows(evaluation: Evaluation) -> list[ManualRow]:
     return [ManualRow(indicator, values.get(indicator.pk)) for indicator in indicators]
 
 
+def with_partners(agreement: Agreement) -> Agreement:
+    """Read the agreement's partners with their organisations once, onto the agreement.
+
+    The rules (``agreement.partners.all()``) and the approvals then ask no query of their own.
+    """
+    if "partners" not in getattr(agreement, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [agreement],
+            Prefetch("partners", AgreementPartner.objects.select_related("organisation")),
+        )
+    return agreement
+
+
 def _approvals(evaluation: Evaluation) -> list[PartnerApproval]:
     given = {a.organisation_id: a for a in evaluation.approvals.select_related("by")}
     return [
         PartnerApproval(p.organisation, p.get_role_display(), given.get(p.organisation_id))
-        for p in evaluation.agreement.partners.select_related("organisation")
+        for p in with_partners(evaluation.agreement).partners.all()
     ]
 
 

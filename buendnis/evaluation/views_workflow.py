@@ -101,6 +101,7 @@ def _approvable(request: HttpRequest, detail: selectors.EvaluationDetail) -> lis
 @requires(Action.EVALUATION_VIEW)
 def evaluation_detail(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     evaluation = evaluation_for_user(request, slug, period, Action.EVALUATION_VIEW)
+    selectors.with_partners(evaluation.agreement)  # for the rules and the approvals alike
     exact = can(request.user, Action.REPORT_INTERNAL, evaluation.agreement)
     detail = selectors.evaluation_detail(evaluation=evaluation, exact=exact)
     may = _permissions(request, evaluation)

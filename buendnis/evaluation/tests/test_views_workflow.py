@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from buendnis.accounts.models import Organisation, User
@@ -159,6 +161,20 @@ def test_it_shows_the_draft_with_live_figures_and_the_freeze_button(
     assert "Reflexion zu Z1 bearbeiten" in page
     assert "Kommentar zu Z1 schreiben" not in page  # the ministry comments
     assert "Zahlen eingefroren am" not in page
+
+
+def test_it_reads_the_partners_once_for_the_rules_and_the_approvals(
+    draft: Evaluation, koordination: User
+) -> None:
+    client = client_for(koordination)
+    client.get(url("detail", draft))  # the session's once-a-minute touch
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("detail", draft))
+    assert response.status_code == 200
+    partner_reads = [
+        q for q in queries.captured_queries if 'FROM "agreements_agreementpartner"' in q["sql"]
+    ]
+    assert len(partner_reads) == 1
 
 
 def test_it_shows_staff_the_evaluation_without_any_action(
