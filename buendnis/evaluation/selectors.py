@@ -283,13 +283,12 @@ def _manual_rows(evaluation: Evaluation) -> list[ManualRow]:
 def with_partners(agreement: Agreement) -> Agreement:
     """Read the agreement's partners with their organisations once, onto the agreement.
 
-    The rules (``agreement.partners.all()``) and the approvals then ask no query of their own.
+    The rules (``agreement.partners.all()``) and the approvals then ask no query of their own;
+    Django skips the read when the partners are on the agreement already.
     """
-    if "partners" not in getattr(agreement, "_prefetched_objects_cache", {}):
-        prefetch_related_objects(
-            [agreement],
-            Prefetch("partners", AgreementPartner.objects.select_related("organisation")),
-        )
+    prefetch_related_objects(
+        [agreement], Prefetch("partners", AgreementPartner.objects.select_related("organisation"))
+    )
     return agreement
 
 
