@@ -31,11 +31,13 @@ once per row. SQLite drops a table's triggers when a migration rebuilds the tabl
 
 # ruff: noqa: S608 - the SQL is built from constant table names, never from input
 import datetime
+import functools
 from typing import Any
 
 from django.db import connection
 from django.db.models import Max, Model, Q, QuerySet, Sum
 
+from buendnis.core.compiled import CompiledRead
 from buendnis.operations.models import ChangeStamp
 
 DATED = {  # table: (date column, whether it holds a moment rather than a day)
@@ -228,24 +230,47 @@ def change_stamps(
     """
     tables = [model._meta.db_table for model in models]
     agreements = [agreement_id, GLOBAL_AGREEMENT] if set(tables) & set(GLOBAL) else [agreement_id]
-    rows = ChangeStamp.objects.filter(source__in=tables, agreement_id__in=agreements)
+    months = []
     if between is not None:
         margin = datetime.timedelta(days=1)
-        first, last = month_of(between[0] - margin), month_of(between[1] + margin)
-        rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
-    return _summed(rows, tables)
+        months = [month_of(between[0] - margin), month_of(between[1] + margin)]
+    read = _stamps_read(len(tables), len(agreements), dated=between is not None)
+    return _summed(read.rows(*tables, *agreements, *months), tables)
 
 
-def _summed(rows: QuerySet[ChangeStamp], tables: list[str]) -> list[tuple[int, Any]]:
-    """Each table's stamp summed over ``rows``, in the tables' order; (0, None) for none."""
-    totals = {
-        source: (changes, changed_at)
-        for source, changes, changed_at in rows.order_by()
-        .values("source")
-        .annotate(changes=Sum("changes"), changed_at=Max("changed_at"))
-        .values_list("source", "changes", "changed_at")
-    }
+def _summed(rows: list[tuple[str, int, Any]], tables: list[str]) -> list[tuple[int, Any]]:
+    """Each table's stamp from the read's rows, in the tables' order; (0, None) for none."""
+    totals = {source: (changes, changed_at) for source, changes, changed_at in rows}
     return [totals.get(table, (0, None)) for table in tables]
+
+
+@functools.lru_cache(maxsize=256)
+def _stamps_read(tables: int, agreements: int | None, *, dated: bool) -> CompiledRead:
+    """The stamps read for so many tables and agreements (all with ``None``), compiled once:
+    most pages send it, and compiling it took longer than the database takes to answer."""
+
+    def build(*values: Any) -> QuerySet:
+        sources, rest = values[:tables], values[tables:]
+        rows = ChangeStamp.objects.filter(source__in=sources)
+        if agreements is not None:
+            rows = rows.filter(agreement_id__in=rest[:agreements])
+            rest = rest[agreements:]
+        if dated:
+            first, last = rest
+            rows = rows.filter(Q(month=LEGACY_MONTH) | Q(month__gte=first, month__lte=last))
+        return (
+            rows.order_by()
+            .values("source")
+            .annotate(changes=Sum("changes"), changed_at=Max("changed_at"))
+            .values_list("source", "changes", "changed_at")
+        )
+
+    placeholders = [
+        *(f"placeholder-table-{index}" for index in range(tables)),
+        *(-100 - index for index in range(agreements or 0)),
+        *((-1, -2) if dated else ()),
+    ]
+    return CompiledRead(build, placeholders)
 
 
 def change_stamp(
@@ -272,7 +297,8 @@ def stamps_across(
 ) -> list[tuple[int, Any]]:
     """``stamp_across`` of each of ``models``, in their order, in one read."""
     tables = [model._meta.db_table for model in models]
-    rows = ChangeStamp.objects.filter(source__in=tables)
-    if agreement_ids is not None:
-        rows = rows.filter(agreement_id__in=[*agreement_ids, GLOBAL_AGREEMENT])
-    return _summed(rows, tables)
+    if agreement_ids is None:
+        return _summed(_stamps_read(len(tables), None, dated=False).rows(*tables), tables)
+    agreements = list(dict.fromkeys([*agreement_ids, GLOBAL_AGREEMENT]))
+    read = _stamps_read(len(tables), len(agreements), dated=False)
+    return _summed(read.rows(*tables, *agreements), tables)

@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from buendnis.accounts.backends import GrantsBackend
+from buendnis.accounts.backends import FIELDS, GrantsBackend
 from buendnis.accounts.models import Membership, Organisation, User
 from buendnis.accounts.policy import (
     Action,
@@ -78,6 +79,26 @@ def test_an_unknown_or_deactivated_user_is_nobody(fachkraft: User) -> None:
     fachkraft.is_active = False
     fachkraft.save()
     assert GrantsBackend().get_user(fachkraft.pk) is None
+
+
+def test_an_id_that_is_no_number_is_nobody(fachkraft: User) -> None:
+    assert GrantsBackend().get_user("1; DROP TABLE accounts_user") is None
+    assert GrantsBackend().get_user(str(fachkraft.pk)) == fachkraft  # as the session keeps it
+
+
+def test_the_user_is_the_same_as_the_orm_reads_it(fachkraft: User) -> None:
+    """The read is compiled once and sent as it is: the values come converted all the same."""
+    fachkraft.last_login = timezone.now()
+    fachkraft.save()
+    read_by_the_orm = User.objects.get(pk=fachkraft.pk)
+    for _ in range(2):  # compiled on the first call, reused on the second
+        user = GrantsBackend().get_user(fachkraft.pk)
+        assert user is not None
+        for name in FIELDS:
+            assert getattr(user, name) == getattr(read_by_the_orm, name), name
+            assert type(getattr(user, name)) is type(getattr(read_by_the_orm, name)), name
+        assert user._state.adding is False
+        assert user._state.db == read_by_the_orm._state.db
 
 
 def test_a_signed_in_page_reads_session_and_user_only(
