@@ -241,6 +241,8 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "base-uri": ["'self'"],
 }
+# Django's database sessions; their read, on every signed-in request, compiled once.
+SESSION_ENGINE = "buendnis.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
